@@ -1,0 +1,5 @@
+"""Command line: ``python -m infra <command>``."""
+
+from infra.cli import main
+
+raise SystemExit(main())

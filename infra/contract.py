@@ -1,0 +1,306 @@
+"""The column contract between modules and one validator per canonical frame.
+
+Each validator collects every problem it finds (missing columns, wrong types,
+values outside the allowed set, missing or wrong CRS, invalid or empty
+geometries, duplicate ids) and raises a single :class:`ContractError` that lists
+them all, each naming the frame, the column and the rows concerned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from infra import settings
+from infra._errors import ContractError, Problem
+
+Kind = Literal["text", "number", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical frame.
+
+    Parameters
+    ----------
+    name
+        Column name.
+    kind
+        Logical type the values must have.
+    required
+        Whether the column must be present.
+    nullable
+        Whether empty values are allowed.
+    allowed
+        If given, the only values allowed (empty values aside).
+    """
+
+    name: str
+    kind: Kind
+    required: bool = True
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None
+
+
+ADMIN_UNITS: tuple[Column, ...] = (
+    Column("layer", "text"),
+    Column("unit_code", "text"),
+    Column("name", "text"),
+    Column("unit_type", "text", allowed=settings.UNIT_TYPES, nullable=True),
+    Column("area_km2", "number"),
+    Column("population", "number", required=False, nullable=True),
+)
+SITES: tuple[Column, ...] = (
+    Column("site_id", "text"),
+    Column("name", "text", nullable=True),
+    Column("owner", "text", nullable=True),
+    Column("mast_class", "text", allowed=settings.MAST_CLASSES),
+    Column("height_m", "number", nullable=True),
+    Column("built_on", "date", nullable=True),
+    Column("removed_on", "date", nullable=True),
+)
+RADIOS: tuple[Column, ...] = (
+    Column("site_id", "text"),
+    Column("operator", "text", allowed=settings.OPERATORS),
+    Column("technology", "text", allowed=settings.TECHNOLOGIES),
+    Column("band_mhz", "number", nullable=True),
+    Column("on_date", "date", nullable=True),
+    Column("off_date", "date", nullable=True),
+    Column("pilot", "bool"),
+    Column("azimuth_deg", "number", nullable=True),
+    Column("beamwidth_deg", "number", nullable=True),
+    Column("range_m", "number", nullable=True),
+)
+ZONES: tuple[Column, ...] = (
+    Column("zone_id", "text"),
+    Column("name", "text"),
+    Column("kind", "text"),
+)
+TARGETS: tuple[Column, ...] = (
+    Column("layer", "text"),
+    Column("unit_code", "text"),
+    Column("metric", "text"),
+    Column("year", "number"),
+    Column("target", "number", nullable=True),
+    Column("source", "text"),
+)
+METRICS: tuple[Column, ...] = (
+    Column("layer", "text"),
+    Column("unit_code", "text"),
+    Column("as_of", "date"),
+    Column("metric", "text"),
+    Column("technology", "text"),
+    Column("operator", "text"),
+    Column("value", "number", nullable=True),
+)
+
+_MAX_ROWS_LISTED = 10
+
+
+def _rows(mask: pd.Series) -> str:
+    """Describe the (positional) rows where ``mask`` holds, at most a few of them."""
+    idx = [int(i) for i in mask.to_numpy().nonzero()[0]]
+    shown = ", ".join(str(i) for i in idx[:_MAX_ROWS_LISTED])
+    more = f" and {len(idx) - _MAX_ROWS_LISTED} more" if len(idx) > _MAX_ROWS_LISTED else ""
+    return f"row {shown}{more}" if len(idx) == 1 else f"rows {shown}{more}"
+
+
+def _is_empty(values: pd.Series) -> pd.Series:
+    empty = values.isna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        empty |= values.astype(str).str.strip().eq("") & values.notna()
+    return empty
+
+
+def _check_kind(frame: str, col: Column, values: pd.Series) -> list[Problem]:
+    present = ~_is_empty(values)
+    if col.kind == "text":
+        bad = present & ~values.map(lambda v: isinstance(v, str))
+        fix = "store the values as text (e.g. codes as '001', not 1)"
+    elif col.kind == "number":
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            return []
+        bad = present & pd.to_numeric(values, errors="coerce").isna()
+        fix = "use plain numbers"
+    elif col.kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return []
+        bad = present & pd.to_datetime(values, errors="coerce", format="ISO8601").isna()
+        fix = "use ISO dates (YYYY-MM-DD)"
+    else:
+        bad = present & ~values.map(lambda v: isinstance(v, bool) or str(v) in ("True", "False"))
+        fix = "use true/false"
+    if not bad.any():
+        return []
+    sample = values[bad].iloc[0]
+    sample = sample.item() if hasattr(sample, "item") else sample
+    return [Problem(frame, col.name, _rows(bad), f"{col.kind} expected, got {sample!r}", fix)]
+
+
+def _check_columns(frame: str, df: pd.DataFrame, spec: tuple[Column, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    for col in spec:
+        if col.name not in df.columns:
+            if col.required:
+                problems.append(
+                    Problem(frame, col.name, "", "required column is missing", f"add a '{col.name}' column")
+                )
+            continue
+        values = df[col.name]
+        empty = _is_empty(values)
+        if not col.nullable and empty.any():
+            problems.append(
+                Problem(frame, col.name, _rows(empty), "empty value", f"give every row a '{col.name}'")
+            )
+        problems += _check_kind(frame, col, values)
+        if col.allowed is not None:
+            bad = ~empty & ~values.astype(str).isin(col.allowed)
+            if bad.any():
+                problems.append(
+                    Problem(
+                        frame, col.name, _rows(bad), f"unknown value {str(values[bad].iloc[0])!r}",
+                        f"use one of {', '.join(col.allowed)}",
+                    )
+                )
+    return problems
+
+
+def _check_unique(frame: str, df: pd.DataFrame, keys: list[str]) -> list[Problem]:
+    if not keys or not all(k in df.columns for k in keys):
+        return []
+    dup = df.duplicated(subset=keys, keep=False)
+    if not dup.any():
+        return []
+    first = df.loc[dup, keys].iloc[0].tolist()
+    return [Problem(frame, "+".join(keys), _rows(dup), f"duplicate id {first}", "make ids unique")]
+
+
+def _check_geometry(frame: str, gdf: gpd.GeoDataFrame, types: tuple[str, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    if gdf.crs is None:
+        problems.append(Problem(frame, "geometry", "", "no CRS", "set the CRS (e.g. gdf.set_crs(4326))"))
+    elif gdf.crs != settings.DEFAULT_CRS:
+        problems.append(
+            Problem(frame, "geometry", "", f"CRS is {gdf.crs.to_string()}, not EPSG:4326", "call .to_crs(4326)")
+        )
+    geoms = gdf.geometry.array
+    missing = pd.Series(shapely.is_missing(geoms) | shapely.is_empty(geoms), index=gdf.index)
+    if missing.any():
+        problems.append(Problem(frame, "geometry", _rows(missing), "missing or empty geometry", "drop or fix these rows"))
+    invalid = pd.Series(~shapely.is_valid(geoms), index=gdf.index) & ~missing
+    if invalid.any():
+        reason = shapely.is_valid_reason(geoms[invalid.to_numpy()][0])
+        problems.append(Problem(frame, "geometry", _rows(invalid), f"invalid geometry ({reason})", "repair with shapely.make_valid"))
+    wrong = pd.Series(~gdf.geom_type.isin(types), index=gdf.index) & ~missing
+    if wrong.any():
+        problems.append(
+            Problem(frame, "geometry", _rows(wrong), f"geometry type {gdf.geom_type[wrong].iloc[0]}",
+                    f"use {' or '.join(types)}")
+        )
+    return problems
+
+
+def _raise(frame: str, problems: list[Problem]) -> None:
+    if problems:
+        raise ContractError(frame, problems)
+
+
+def _validate_geo(
+    frame: str, df: object, spec: tuple[Column, ...], keys: list[str], types: tuple[str, ...]
+) -> None:
+    if not isinstance(df, gpd.GeoDataFrame):
+        _raise(frame, [Problem(frame, "geometry", "", "not a GeoDataFrame", "pass a geopandas.GeoDataFrame")])
+    problems = _check_columns(frame, df, spec) + _check_unique(frame, df, keys)
+    _raise(frame, problems + _check_geometry(frame, df, types))
+
+
+def _validate_table(frame: str, df: object, spec: tuple[Column, ...], keys: list[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        _raise(frame, [Problem(frame, "", "", "not a DataFrame", "pass a pandas.DataFrame")])
+    _raise(frame, _check_columns(frame, df, spec) + _check_unique(frame, df, keys))
+
+
+def validate_admin_units(units: gpd.GeoDataFrame, *, frame: str = "admin units") -> None:
+    """Check an admin-units frame against the contract.
+
+    Parameters
+    ----------
+    units
+        Polygons with ``layer``, ``unit_code``, ``name``, ``unit_type``, ``area_km2``.
+    frame
+        Name used in error messages (e.g. the file the frame came from).
+
+    Raises
+    ------
+    ContractError
+        Listing every problem found.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> units = gpd.GeoDataFrame({"layer": ["district"], "unit_code": ["001"],
+    ...     "name": ["Ba Đình"], "unit_type": ["quận"], "area_km2": [9.2]},
+    ...     geometry=[shapely.box(105.8, 21.0, 105.85, 21.05)], crs=4326)
+    >>> validate_admin_units(units)
+    """
+    _validate_geo(frame, units, ADMIN_UNITS, ["layer", "unit_code"], ("Polygon", "MultiPolygon"))
+
+
+def validate_sites(sites: gpd.GeoDataFrame, *, frame: str = "sites") -> None:
+    """Check a sites frame (points) against the contract; see :func:`validate_admin_units`."""
+    _validate_geo(frame, sites, SITES, ["site_id"], ("Point",))
+    removed_early = pd.to_datetime(sites["removed_on"]) < pd.to_datetime(sites["built_on"])
+    if removed_early.any():
+        _raise(frame, [Problem(frame, "removed_on", _rows(removed_early), "removed before built", "check the dates")])
+
+
+def validate_zones(zones: gpd.GeoDataFrame, *, frame: str = "zones") -> None:
+    """Check a zones frame (polygons) against the contract; see :func:`validate_admin_units`."""
+    _validate_geo(frame, zones, ZONES, ["zone_id"], ("Polygon", "MultiPolygon"))
+
+
+def validate_radios(radios: pd.DataFrame, *, sites: pd.DataFrame | None = None, frame: str = "radios") -> None:
+    """Check a radios frame against the contract.
+
+    Parameters
+    ----------
+    radios
+        One row per operator × technology on a site (or per cell).
+    sites
+        If given, every ``site_id`` of ``radios`` must exist in it.
+    frame
+        Name used in error messages.
+
+    Raises
+    ------
+    ContractError
+        Listing every problem found.
+    """
+    _validate_table(frame, radios, RADIOS, [])
+    problems: list[Problem] = []
+    off_early = pd.to_datetime(radios["off_date"]) < pd.to_datetime(radios["on_date"])
+    if off_early.any():
+        problems.append(Problem(frame, "off_date", _rows(off_early), "off date before on date", "check the dates"))
+    if sites is not None:
+        orphan = ~radios["site_id"].isin(sites["site_id"])
+        if orphan.any():
+            problems.append(
+                Problem(frame, "site_id", _rows(orphan), f"unknown site {radios.loc[orphan, 'site_id'].iloc[0]!r}",
+                        "add the site to the sites frame or fix the id")
+            )
+    _raise(frame, problems)
+
+
+def validate_targets(targets: pd.DataFrame, *, frame: str = "targets") -> None:
+    """Check a plan-targets frame (long format) against the contract."""
+    _validate_table(frame, targets, TARGETS, ["layer", "unit_code", "metric", "year"])
+
+
+def validate_metrics(metrics: pd.DataFrame, *, frame: str = "metrics") -> None:
+    """Check an engine metrics frame (long format) against the contract."""
+    keys = ["layer", "unit_code", "as_of", "metric", "technology", "operator"]
+    _validate_table(frame, metrics, METRICS, keys)

@@ -1,0 +1,87 @@
+"""Typed, documented settings: coordinate systems, paths, dates and model defaults.
+
+Functions that need one of these take ``None`` for the argument and read the
+setting when called. Tests never mutate these values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+#: CRS in which every frame is stored and exchanged (WGS84 lon/lat).
+DEFAULT_CRS: str = "EPSG:4326"
+
+#: Metric CRS for areas and distances: WGS 84 / UTM zone 48N, which covers Hanoi
+#: (102°E–108°E). Never measure in degrees or Web Mercator (DOMAIN.md).
+METRIC_CRS: str = "EPSG:32648"
+
+#: Root of the repository and of the embedded default data.
+REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = REPO_ROOT / "data"
+DEFAULT_GEO_DIR: Path = DATA_DIR / "geo"
+
+#: GeoPackage holding the default admin layers, zones, sites and radios.
+DEFAULT_GPKG: Path = DEFAULT_GEO_DIR / "hanoi_default.gpkg"
+#: Provenance of the default data (JSON, written by ``build-default-data``).
+DEFAULT_PROVENANCE: Path = DEFAULT_GEO_DIR / "provenance.json"
+#: Plan targets, long format, one row per layer × unit × metric × year.
+DEFAULT_TARGETS: Path = DATA_DIR / "targets.csv"
+#: Hand-maintained facts behind the targets (editable data, each with its source).
+PLAN_FACTS: Path = DATA_DIR / "plan_facts.csv"
+#: Legacy wards approximating the plan's restricted zones, with their reasoning.
+RESTRICTED_ZONE_WARDS: Path = DATA_DIR / "restricted_zone_wards.csv"
+
+#: Province code of Hanoi in the official register (and in ``vietnamadminunits``).
+HANOI_PROVINCE_CODE: str = "01"
+
+#: Resolution (m) of the grid on which the approximate admin polygons are drawn.
+TESSELLATION_RESOLUTION_M: float = 100.0
+#: Douglas–Peucker tolerance (m) of the topology-preserving coverage simplification.
+TESSELLATION_SIMPLIFY_M: float = 75.0
+
+#: Seed of the synthetic demo inventory.
+SYNTHETIC_SEED: int = 20170822  # the date of Decision 5800/QĐ-UBND
+
+#: Key dates of the transition (DOMAIN.md, confidence H unless noted).
+PLAN_DECISION_DATE: dt.date = dt.date(2017, 8, 22)
+FIRST_5G_CALL_HANOI: dt.date = dt.date(2019, 5, 10)
+VIETTEL_5G_TRIAL_END: dt.date = dt.date(2021, 6, 30)
+TWO_G_HANDSET_CUTOFF: dt.date = dt.date(2024, 10, 16)
+VIETTEL_5G_COMMERCIAL: dt.date = dt.date(2024, 10, 15)
+TWO_G_NETWORK_OFF: dt.date = dt.date(2026, 9, 15)
+DISTRICTS_ABOLISHED: dt.date = dt.date(2025, 7, 1)
+
+#: Canonical admin layer names.
+LAYER_DISTRICT: str = "district"
+LAYER_COMMUNE_2025: str = "commune_2025"
+
+#: Mast classes of the contract; A2* are bulky (DOMAIN.md).
+MAST_CLASSES: tuple[str, ...] = ("A1a", "A1b", "A2a", "A2b", "pole", "indoor", "unknown")
+BULKY_MAST_CLASSES: tuple[str, ...] = ("A2a", "A2b")
+
+#: Radio technologies of the contract.
+TECHNOLOGIES: tuple[str, ...] = ("2G", "3G", "4G", "5G")
+
+#: MCC 452 network codes → operator (DOMAIN.md). 03 and 06 are withdrawn.
+OPERATORS_BY_MNC: dict[str, str] = {
+    "01": "MobiFone",
+    "02": "VinaPhone",
+    "04": "Viettel",
+    "05": "Vietnamobile",
+    "07": "Gmobile",
+}
+OPERATORS: tuple[str, ...] = tuple(OPERATORS_BY_MNC.values())
+
+#: Admin unit types of the contract.
+UNIT_TYPES: tuple[str, ...] = ("quận", "huyện", "thị xã", "phường", "xã", "thị trấn")
+
+#: Notice shown by every view of the default data.
+APPROXIMATE_NOTICE: str = (
+    "Administrative boundaries are APPROXIMATE: drawn from official codes, centroids, "
+    "bounding boxes and 2025 areas (package vietnamadminunits), not surveyed lines."
+)
+SYNTHETIC_NOTICE: str = (
+    "The site and radio inventory is SYNTHETIC demo data (fixed seed), not a real "
+    "operator inventory."
+)
