@@ -31,7 +31,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = ", ".join(p for p in (f"column '{self.column}'" if self.column else "", self.rows) if p)
-        return f"{self.frame}: {where}: {self.what} — {self.fix}" if where else f"{self.frame}: {self.what} — {self.fix}"
+        head = f"{self.frame}: {where}" if where else self.frame
+        return f"{head}: {self.what} — {self.fix}"
 
 
 class ContractError(ValueError):

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from infra import settings
+from infra._vau import read_hanoi_register
 from infra.admin_build import build_admin_layers, build_zones
 from infra.dataset import Dataset, Provenance
 from infra.io import write_dataset
 from infra.synthetic import build_synthetic_inventory
 from infra.targets import expand_targets
-from infra._vau import read_hanoi_register
 
 
 def _zone_units(pieces: pd.DataFrame, zones: pd.DataFrame) -> dict[str, list[str]]:

@@ -190,11 +190,15 @@ def _check_geometry(frame: str, gdf: gpd.GeoDataFrame, types: tuple[str, ...]) -
     geoms = gdf.geometry.array
     missing = pd.Series(shapely.is_missing(geoms) | shapely.is_empty(geoms), index=gdf.index)
     if missing.any():
-        problems.append(Problem(frame, "geometry", _rows(missing), "missing or empty geometry", "drop or fix these rows"))
+        problems.append(
+            Problem(frame, "geometry", _rows(missing), "missing or empty geometry", "drop or fix these rows")
+        )
     invalid = pd.Series(~shapely.is_valid(geoms), index=gdf.index) & ~missing
     if invalid.any():
         reason = shapely.is_valid_reason(geoms[invalid.to_numpy()][0])
-        problems.append(Problem(frame, "geometry", _rows(invalid), f"invalid geometry ({reason})", "repair with shapely.make_valid"))
+        problems.append(
+            Problem(frame, "geometry", _rows(invalid), f"invalid geometry ({reason})", "repair with shapely.make_valid")
+        )
     wrong = pd.Series(~gdf.geom_type.isin(types), index=gdf.index) & ~missing
     if wrong.any():
         problems.append(

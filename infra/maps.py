@@ -14,7 +14,6 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
-from infra import settings
 from infra.dataset import Dataset
 
 #: Colour per mast class (bulky classes in warm colours).
@@ -109,7 +108,7 @@ def overview_map(ds: Dataset, *, layer: str, as_of: dt.date | None = None) -> fo
         ``Passive sites``, a layer control, a legend and the data notices.
     """
     as_of = as_of or dt.date.today()
-    m = folium.Map(location=_HANOI_CENTRE, zoom_start=10, tiles="cartodbpositron", prefer_canvas=True,
+    m = folium.Map(location=_HANOI_CENTRE, zoom_start=10, tiles="OpenStreetMap", prefer_canvas=True,
                    control_scale=True)
     units_layer(ds.layer(layer), name=f"Admin units: {layer}").add_to(m)
     if len(ds.zones):

@@ -157,7 +157,8 @@ def _radio_rows(rng: np.random.Generator, site: pd.Series, ops: list[str], pilot
         if built < dt.date(2023, 1, 1) and op != "Gmobile" and rng.random() < 0.8:
             add(op, "3G", max(built, dt.date(2010, 1, 1)), None)
         if op != "Gmobile":
-            add(op, "4G", day(dt.date(2017, 4, 1), dt.date(2020, 12, 31)) if built < dt.date(2017, 4, 1) else built, None)
+            upgrade = day(dt.date(2017, 4, 1), dt.date(2020, 12, 31))  # existing sites get 4G in 2017–2020
+            add(op, "4G", upgrade if built < dt.date(2017, 4, 1) else built, None)
         if op in pilot_ops:
             add(op, "5G", day(settings.FIRST_5G_CALL_HANOI, dt.date(2020, 12, 31)), settings.VIETTEL_5G_TRIAL_END, True)
         if op in FIVE_G_LAUNCH and rng.random() < 0.55:
@@ -165,13 +166,14 @@ def _radio_rows(rng: np.random.Generator, site: pd.Series, ops: list[str], pilot
     return rows
 
 
-def _pilot_sites(rng: np.random.Generator, sites: gpd.GeoDataFrame, ops: list[list[str]]) -> dict[int, set[str]]:
+def _pilot_sites(rng: np.random.Generator, sites: gpd.GeoDataFrame, ops: list[list[str]],
+                 urban_wards: set[str]) -> dict[int, set[str]]:
     """Viettel's trial sites (≤ 140, many around Mỹ Đình) and a few VNPT/MobiFone trials."""
     metric = sites.to_crs(settings.METRIC_CRS)
     md = gpd.GeoSeries([shapely.Point(MY_DINH_LONLAT)], crs=settings.DEFAULT_CRS).to_crs(settings.METRIC_CRS).iloc[0]
     dist = metric.distance(md).to_numpy()
     alive = (pd.to_datetime(sites["built_on"]) < "2019-01-01") & sites["removed_on"].isna()
-    urban = sites["district_code"].isin(["001", "002", "003", "004", "005", "006", "007", "008", "009", "019", "021", "268"])
+    urban = sites["ward_code"].isin(urban_wards)
     pilots: dict[int, set[str]] = {}
     for op, near, total in (("Viettel", 45, 120), ("VinaPhone", 4, 12), ("MobiFone", 4, 10)):
         cand = np.flatnonzero(alive.to_numpy() & urban.to_numpy() & np.array([op in o for o in ops]))
@@ -208,7 +210,7 @@ def build_synthetic_inventory(wards: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, 
     ops = _operators(rng, len(sites))
     for i in np.flatnonzero(sites["replaces"].to_numpy() != ""):
         ops[i] = ops[int(np.flatnonzero(sites["site_id"].to_numpy() == sites["replaces"].iloc[i])[0])]
-    pilots = _pilot_sites(rng, sites, ops)
+    pilots = _pilot_sites(rng, sites, ops, set(wards.loc[wards["unit_type"] == "phường", "unit_code"]))
     rows: list[dict] = []
     for i, (_, site) in enumerate(sites.iterrows()):
         rows += _radio_rows(rng, site, ops[i], pilots.get(i, set()))
