@@ -85,3 +85,35 @@ SYNTHETIC_NOTICE: str = (
     "The site and radio inventory is SYNTHETIC demo data (fixed seed), not a real "
     "operator inventory."
 )
+
+# --- Coverage model defaults -------------------------------------------------
+#: Fixed radius per technology (m): the Collins Bartholomew model on OpenCelliD,
+#: a rural, optimistic model (DOMAIN.md).
+FIXED_RADII_M: dict[str, float] = {"2G": 12_000.0, "3G": 4_000.0, "4G": 4_000.0, "5G": 500.0}
+
+#: Maximum allowed path loss (dB) per technology for the ``pathloss`` model. The
+#: peer figures of DOMAIN.md are quoted at 130–140 dB; 135 dB is their middle.
+MAX_PATH_LOSS_DB: dict[str, float] = {"2G": 135.0, "3G": 135.0, "4G": 135.0, "5G": 135.0}
+#: Base-station and mobile antenna heights (m) of the path-loss model. A site's own
+#: ``height_m`` is not used: masts on buildings report the mast, not the antenna height.
+BS_HEIGHT_M: float = 30.0
+UE_HEIGHT_M: float = 1.5
+#: Band assumed when a radio has no ``band_mhz`` (MHz).
+DEFAULT_BAND_MHZ: dict[str, float] = {"2G": 900.0, "3G": 2100.0, "4G": 1800.0, "5G": 3500.0}
+#: Hata models are used up to this distance (km); ranges are capped there.
+MAX_RANGE_M: float = 20_000.0
+#: Clutter class per admin unit type: dense urban for inner-city districts and
+#: wards, suburban for towns, rural for rural districts and communes.
+CLUTTER_BY_UNIT_TYPE: dict[str, str] = {
+    "quận": "urban", "phường": "urban", "thị xã": "suburban", "thị trấn": "suburban", "huyện": "rural", "xã": "rural",
+}
+#: Clutter assumed for a site outside every clutter polygon.
+DEFAULT_CLUTTER: str = "rural"
+
+# --- Engine --------------------------------------------------------------------
+#: Segments per quarter circle of a footprint disc (GEOS/shapely buffer default: a 64-gon).
+FOOTPRINT_QUAD_SEGS: int = 16
+#: Size (m) of the square tiles the coverage engine works on.
+COVERAGE_TILE_M: float = 2_000.0
+#: Default baseline of the 2G switch-off share (DESIGN.md / issue 3).
+TWO_G_BASELINE: dt.date = dt.date(2024, 1, 1)

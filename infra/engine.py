@@ -1,0 +1,384 @@
+"""Metrics per admin unit at an as-of date, and over a series of dates.
+
+Pure: frames in, frames out (no file access, no streamlit). Everything is asked
+"as of" a date: a radio counts when ``on_date <= as_of < off_date`` and its site
+stands (``built_on <= as_of < removed_on``); empty dates mean "always" / "still".
+
+The metrics (long format, DESIGN.md; ``*`` = all):
+
+=========================== ============ ========== ==========================================
+metric                      technology   operator   meaning
+=========================== ============ ========== ==========================================
+area_km2                    ``*``        ``*``      unit area (UTM 48N)
+area_coverage_pct           each         each, *    % of the unit's area inside a footprint
+covered_area_km2            each         each, *    that area in km²
+pop_coverage_pct            each         each, *    only when the layer has ``population``
+                                                    (uniform within a unit)
+sites_standing              ``*``        ``*``      passive sites standing
+sites_mast_<class>          ``*``        ``*``      of which of mast class <class>
+sites_on_air                each, *      each, *    sites with an active radio
+radios_on_air               each, *      each, *    active radios
+two_g_baseline_radios       2G           each, *    2G radios active at the baseline date
+two_g_off_pct               2G           each, *    % of those switched off since
+sites_5g_pilot              5G           each, *    sites with an active 5G pilot radio
+sites_5g_commercial         5G           each, *    sites with an active commercial 5G radio
+shared_sites                ``*``        ``*``      sites with ≥ 2 operators on air
+shared_site_pct             ``*``        ``*``      % of sites on air that are shared
+bulky_masts_in_zones        ``*``        ``*``      A2* masts standing in restricted zones
+bulky_masts_converted_pct   ``*``        ``*``      % of the zone's bulky masts standing at the
+                                                    plan date (22 Aug 2017) removed since
+new_sites_since_2017        ``*``        ``*``      standing sites built since 1 Jan 2017
+=========================== ============ ========== ==========================================
+
+Every unit of the layer gets a row per metric (zeros where nothing is there),
+plus the whole city as ``unit_code='*'``. A metric that cannot be computed
+(population coverage without population, shares of nothing) is absent, not 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from infra import settings
+from infra.coverage import Fragments, covered_area, covered_area_of_union, prepare_fragments, tile_hits
+from infra.coverage_model import Model, radio_ranges
+from infra.footprints import footprints
+
+CITY = "*"
+ALL = "*"
+_PLAN_DATE = pd.Timestamp(settings.PLAN_DECISION_DATE)
+_NEW_SITES_FROM = pd.Timestamp("2017-01-01")
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Coverage model and its parameters.
+
+    Attributes
+    ----------
+    model
+        ``fixed`` (radii per technology) or ``pathloss``.
+    fixed_radii_m
+        Overrides of ``settings.FIXED_RADII_M``.
+    max_loss_db
+        Overrides of ``settings.MAX_PATH_LOSS_DB``.
+    """
+
+    model: Model = "fixed"
+    fixed_radii_m: tuple[tuple[str, float], ...] = ()
+    max_loss_db: tuple[tuple[str, float], ...] = ()
+
+
+def _ts(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def _active(on: np.ndarray, off: np.ndarray, t: pd.Timestamp) -> np.ndarray:
+    """``on <= t < off`` on datetime64 arrays, NaT meaning "always" / "still"."""
+    t64 = np.datetime64(t.to_datetime64())
+    return (np.isnat(on) | (on <= t64)) & (np.isnat(off) | (off > t64))
+
+
+class Engine:
+    """Prepared metrics computation for one dataset, one coverage model and some layers.
+
+    Preparation (projection, layer refinement, site assignment, ranges,
+    footprints, tiles) happens once; :meth:`metrics` and :meth:`series` then
+    answer for any date, reusing per-tile coverage that did not change.
+
+    Parameters
+    ----------
+    units
+        Canonical admin units (EPSG:4326) of one or several layers.
+    sites, radios, zones
+        Canonical frames.
+    layers
+        Layers to report on; ``None`` means every layer in ``units``.
+    options
+        Coverage model; ``None`` means the fixed model.
+    clutter
+        Polygons with a ``clutter`` column (urban/suburban/rural) for the
+        path-loss model; ``None`` derives it from the unit types of the finest
+        layer given (``settings.CLUTTER_BY_UNIT_TYPE``).
+    baseline_2g
+        Date of the 2G baseline; ``None`` reads ``settings.TWO_G_BASELINE``.
+    threads
+        Worker threads for the coverage sets (GEOS releases the GIL).
+    """
+
+    def __init__(self, units: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radios: pd.DataFrame,
+                 zones: gpd.GeoDataFrame | None = None, *, layers: Iterable[str] | None = None,
+                 options: ModelOptions | None = None, clutter: gpd.GeoDataFrame | None = None,
+                 baseline_2g: dt.date | None = None, threads: int = 2) -> None:
+        self.layers = list(layers) if layers is not None else list(dict.fromkeys(units["layer"]))
+        missing = [lay for lay in self.layers if lay not in set(units["layer"])]
+        if missing:
+            raise ValueError(f"unknown layer {missing[0]!r}; the units have {sorted(set(units['layer']))}")
+        self.options = options or ModelOptions()
+        self.threads = threads
+        self.baseline_2g = _ts(baseline_2g or settings.TWO_G_BASELINE)
+        metric_units = units[units["layer"].isin(self.layers)].to_crs(settings.METRIC_CRS)
+        self.units = {lay: metric_units[metric_units["layer"] == lay].reset_index(drop=True) for lay in self.layers}
+        self.pieces = self._refine()
+        self.frag: Fragments = prepare_fragments(self.pieces.geometry.to_numpy())
+        self._prepare_sites(sites, zones)
+        self._prepare_radios(radios, clutter)
+        self._caches: dict[tuple[str, str], dict] = {}
+        self._base_on: np.ndarray | None = None
+
+    # --- preparation -------------------------------------------------------
+    def _refine(self) -> gpd.GeoDataFrame:
+        """Common refinement of the layers: every piece lies in one unit of each layer."""
+        first, *rest = self.layers
+        pieces = self.units[first][["geometry"]].assign(**{f"u_{first}": np.arange(len(self.units[first]))})
+        for lay in rest:
+            other = self.units[lay][["geometry"]].assign(**{f"u_{lay}": np.arange(len(self.units[lay]))})
+            pieces = gpd.overlay(pieces, other, how="union", keep_geom_type=True)
+        pieces = pieces[pieces.geometry.area > 1.0].reset_index(drop=True)
+        for lay in self.layers:
+            pieces[f"u_{lay}"] = pieces[f"u_{lay}"].fillna(-1).astype(int)
+        return pieces
+
+    def _prepare_sites(self, sites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> None:
+        pts = sites.to_crs(settings.METRIC_CRS).reset_index(drop=True)
+        joined = gpd.sjoin(pts[["geometry"]], self.pieces[["geometry"]], how="left", predicate="within")
+        piece = joined[~joined.index.duplicated()]["index_right"].reindex(pts.index).fillna(-1).astype(int)
+        self.site_piece = piece.to_numpy()
+        if zones is not None and len(zones):
+            z = gpd.sjoin(pts[["geometry"]], zones.to_crs(settings.METRIC_CRS)[["geometry"]], predicate="within")
+            in_zone = pts.index.isin(z.index)
+        else:
+            in_zone = np.zeros(len(pts), bool)
+        self.sites = pd.DataFrame({
+            "site_id": pts["site_id"].astype(str).to_numpy(),
+            "mast_class": pts["mast_class"].astype(str).to_numpy(),
+            "built_on": pd.to_datetime(pts["built_on"]).to_numpy(),
+            "removed_on": pd.to_datetime(pts["removed_on"]).to_numpy(),
+            "in_zone": in_zone,
+            "piece": self.site_piece,
+        })
+        self.site_xy = np.c_[pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()]
+        self.site_built = self.sites["built_on"].to_numpy()
+        self.site_removed = self.sites["removed_on"].to_numpy()
+        self.site_mast = {c: (self.sites["mast_class"] == c).to_numpy() for c in settings.MAST_CLASSES}
+        self.site_bulky_zone = self.sites["mast_class"].isin(settings.BULKY_MAST_CLASSES).to_numpy() & in_zone
+        self.outside = int((self.site_piece < 0).sum())
+
+    def _clutter_of_sites(self, clutter: gpd.GeoDataFrame | None) -> pd.Series:
+        if clutter is None:
+            finest = max(self.layers, key=lambda lay: len(self.units[lay]))
+            poly = self.units[finest][["unit_type", "geometry"]].copy()
+            poly["clutter"] = poly["unit_type"].map(settings.CLUTTER_BY_UNIT_TYPE).fillna(settings.DEFAULT_CLUTTER)
+        else:
+            poly = clutter.to_crs(settings.METRIC_CRS)[["clutter", "geometry"]]
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(self.site_xy[:, 0], self.site_xy[:, 1]),
+                               crs=settings.METRIC_CRS)
+        j = gpd.sjoin(pts, poly, how="left", predicate="within")
+        return j[~j.index.duplicated()]["clutter"].reindex(pts.index).fillna(settings.DEFAULT_CLUTTER)
+
+    def _prepare_radios(self, radios: pd.DataFrame, clutter: gpd.GeoDataFrame | None) -> None:
+        r = radios.reset_index(drop=True)
+        site_idx = pd.Index(self.sites["site_id"]).get_indexer(r["site_id"].astype(str))
+        if (site_idx < 0).any():
+            raise ValueError(f"radios: {int((site_idx < 0).sum())} radios refer to unknown sites "
+                             f"(e.g. {r.loc[site_idx < 0, 'site_id'].iloc[0]!r}); validate the radios first")
+        clut = self._clutter_of_sites(clutter).to_numpy()[site_idx] if self.options.model == "pathloss" else None
+        rng = radio_ranges(r, None if clut is None else pd.Series(clut, index=r.index), model=self.options.model,
+                           fixed_radii_m=dict(self.options.fixed_radii_m), max_loss_db=dict(self.options.max_loss_db))
+        az = pd.to_numeric(r["azimuth_deg"], errors="coerce").to_numpy(dtype=float)
+        bw = pd.to_numeric(r["beamwidth_deg"], errors="coerce").to_numpy(dtype=float)
+        self.radios = pd.DataFrame({
+            "site": site_idx, "operator": r["operator"].astype(str).to_numpy(),
+            "technology": r["technology"].astype(str).to_numpy(), "pilot": r["pilot"].astype(bool).to_numpy(),
+            "on_date": pd.to_datetime(r["on_date"]).to_numpy(), "off_date": pd.to_datetime(r["off_date"]).to_numpy(),
+            "range_m": rng.to_numpy(),
+        })
+        tech, op = self.radios["technology"].to_numpy(), self.radios["operator"].to_numpy()
+        groups = [(ALL, ALL, np.ones(len(r), bool))] + [(ALL, o, op == o) for o in settings.OPERATORS]
+        for te in settings.TECHNOLOGIES:
+            groups += [(te, ALL, tech == te)] + [(te, o, (tech == te) & (op == o)) for o in settings.OPERATORS]
+        self.radio_groups = groups
+        self._mask = {(te, o): sel for te, o, sel in self.radio_groups}
+        self.radio_tech = tech
+        self.radio_on = self.radios["on_date"].to_numpy()
+        self.radio_off = self.radios["off_date"].to_numpy()
+        self.radio_site = site_idx
+        self.radio_pilot = self.radios["pilot"].to_numpy()
+        self.radio_op = op
+        self.radio_op_code = pd.factorize(op)[0].astype(np.int64)
+        self.radio_xy = self.site_xy[site_idx]
+        self.radio_omni = ~(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
+        self.radio_fp = footprints(self.radio_xy, self.radios["range_m"].to_numpy(), az, bw)
+        hits = tile_hits(self.frag, self.radio_fp, xy=self.radio_xy, radius=self.radios["range_m"].to_numpy(),
+                         omni=self.radio_omni)
+        self.hits = {(te, o): hits.subset(sel) for te, o, sel in self.radio_groups if te != ALL and sel.any()}
+
+    # --- one date ----------------------------------------------------------
+    def _state(self, t: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+        standing = _active(self.site_built, self.site_removed, t)
+        on = _active(self.radio_on, self.radio_off, t) & standing[self.radio_site]
+        return standing, on
+
+    def _coverage(self, on: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
+        """Covered area per piece for each (technology, operator) and (technology, all)."""
+        tech = self.radio_tech
+        per_op = [(te, o) for te, o, _ in self.radio_groups
+                  if te != ALL and o != ALL and (on & self._mask[(te, o)]).any()]
+
+        def run(key: tuple[str, str]) -> np.ndarray:
+            return covered_area(self.frag, self.radio_fp, active=on & self._mask[key], hits=self.hits[key],
+                                cache=self._caches.setdefault(key, {}))
+
+        with ThreadPoolExecutor(max_workers=max(1, self.threads)) as pool:
+            out = dict(zip(per_op, pool.map(run, per_op), strict=True))
+            techs = [te for te in settings.TECHNOLOGIES if (on & (tech == te)).any()]
+
+            def run_all(te: str) -> np.ndarray:
+                parts = [self._caches[(te, o)] for (t2, o) in per_op if t2 == te]
+                return covered_area_of_union(self.frag, parts, cache=self._caches.setdefault((te, ALL), {}))
+
+            out.update({(te, ALL): res for te, res in zip(techs, pool.map(run_all, techs), strict=True)})
+        return out
+
+    def metrics(self, as_of: dt.date | str | pd.Timestamp) -> pd.DataFrame:
+        """Every metric for every unit of every layer (and the city) at ``as_of``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Long metrics: ``layer``, ``unit_code``, ``as_of``, ``metric``,
+            ``technology``, ``operator``, ``value``.
+        """
+        t = _ts(as_of)
+        standing, on = self._state(t)
+        cov = self._coverage(on)
+        if self._base_on is None:
+            self._base_on = self._state(self.baseline_2g)[1]
+        state = _date_state(self, standing, on, self._base_on, t)
+        frames = [self._layer_metrics(lay, t, state, cov) for lay in self.layers]
+        return pd.concat(frames, ignore_index=True)
+
+    def series(self, dates: Iterable[dt.date | str | pd.Timestamp]) -> pd.DataFrame:
+        """:meth:`metrics` for each date, reusing the coverage of unchanged tiles."""
+        return pd.concat([self.metrics(d) for d in dates], ignore_index=True)
+
+    # --- assembly ----------------------------------------------------------
+    def _layer_metrics(self, lay: str, t: pd.Timestamp, state: list,
+                       cov: dict[tuple[str, str], np.ndarray]) -> pd.DataFrame:
+        units = self.units[lay]
+        n = len(units)
+        piece_unit = self.pieces[f"u_{lay}"].to_numpy()
+        site_unit = np.where(self.site_piece >= 0, piece_unit[np.maximum(self.site_piece, 0)], -1)
+        out = _Rows(units["unit_code"].astype(str).to_numpy())
+        area = np.bincount(np.maximum(piece_unit, 0), weights=self.frag.poly_area * (piece_unit >= 0), minlength=n)
+        out.add("area_km2", ALL, ALL, area / 1e6, area.sum() / 1e6)
+        pop = (pd.to_numeric(units["population"], errors="coerce").to_numpy(dtype=float)
+               if "population" in units else np.full(n, np.nan))
+        has_pop = np.isfinite(pop).all() and pop.sum() > 0
+        for (tech, op), per_piece in cov.items():
+            c = np.bincount(np.maximum(piece_unit, 0), weights=per_piece * (piece_unit >= 0), minlength=n)
+            pct = np.divide(100 * c, area, out=np.zeros(n), where=area > 0)
+            out.add("covered_area_km2", tech, op, c / 1e6, c.sum() / 1e6)
+            out.add("area_coverage_pct", tech, op, pct, 100 * c.sum() / area.sum())
+            if has_pop:
+                out.add("pop_coverage_pct", tech, op, pct, float((pct * pop).sum() / pop.sum()))
+        _counts(out, self, site_unit, state)
+        frame = out.frame()
+        frame.insert(0, "layer", lay)
+        frame.insert(2, "as_of", t)
+        return frame
+
+
+class _Rows:
+    """Collects per-unit arrays (plus the city value) into long rows, built into one frame at the end."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.codes = np.asarray(codes, dtype=object)
+        self.keys: list[tuple[str, str, str]] = []
+        self.values: list[np.ndarray] = []
+
+    def add(self, metric: str, tech: str, op: str, per_unit: np.ndarray, city: float) -> None:
+        self.keys.append((metric, tech, op))
+        self.values.append(np.append(np.asarray(per_unit, dtype=float), city))
+
+    def frame(self) -> pd.DataFrame:
+        codes = np.append(self.codes, CITY)
+        keys = np.repeat(np.array(self.keys, dtype=object), len(codes), axis=0)
+        values = np.concatenate(self.values)
+        keep = np.isfinite(values)  # absent, not guessed
+        return pd.DataFrame({"unit_code": np.tile(codes, len(self.keys))[keep], "metric": keys[keep, 0],
+                             "technology": keys[keep, 1], "operator": keys[keep, 2], "value": values[keep]})
+
+
+def _per_unit(unit: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray, float]:
+    inside = mask & (unit >= 0)
+    return np.bincount(unit[inside], minlength=n).astype(float), float(inside.sum())
+
+
+def _pct(num: tuple[np.ndarray, float], den: tuple[np.ndarray, float]) -> tuple[np.ndarray, float]:
+    per = np.divide(100 * num[0], den[0], out=np.full(len(den[0]), np.nan), where=den[0] > 0)
+    return per, (100 * num[1] / den[1]) if den[1] > 0 else np.nan
+
+
+def _site_mask(n_sites: int, site: np.ndarray) -> np.ndarray:
+    mask = np.zeros(n_sites, bool)
+    mask[site] = True
+    return mask
+
+
+def _date_state(eng: Engine, standing: np.ndarray, on: np.ndarray, base_on: np.ndarray,
+                t: pd.Timestamp) -> list[tuple[str, str, str, str, np.ndarray]]:
+    """Masks of everything counted at one date: (metric, tech, op, 'site'|'radio', mask), layer-independent."""
+    n_sites = len(standing)
+    site = eng.radio_site
+    rows: list[tuple[str, str, str, str, np.ndarray]] = [("sites_standing", ALL, ALL, "site", standing)]
+    rows += [(f"sites_mast_{cls}", ALL, ALL, "site", standing & m) for cls, m in eng.site_mast.items()]
+    for te, o, sel in eng.radio_groups:
+        live = on & sel
+        rows.append(("radios_on_air", te, o, "radio", live))
+        rows.append(("sites_on_air", te, o, "site", _site_mask(n_sites, site[live])))
+        if te == "2G":
+            rows.append(("two_g_baseline_radios", te, o, "radio", base_on & sel))
+            rows.append(("_two_g_still", te, o, "radio", base_on & live))
+        if te == "5G":
+            rows.append(("sites_5g_pilot", te, o, "site", _site_mask(n_sites, site[live & eng.radio_pilot])))
+            rows.append(("sites_5g_commercial", te, o, "site", _site_mask(n_sites, site[live & ~eng.radio_pilot])))
+    pairs = np.unique(site[on].astype(np.int64) * 8 + eng.radio_op_code[on])
+    ops_per_site = np.bincount(pairs // 8, minlength=n_sites)
+    rows.append(("shared_sites", ALL, ALL, "site", ops_per_site >= 2))
+    rows.append(("_on_air_any", ALL, ALL, "site", ops_per_site >= 1))
+    bulky = eng.site_bulky_zone
+    rows.append(("bulky_masts_in_zones", ALL, ALL, "site", bulky & standing))
+    at_plan = bulky & _active(eng.site_built, eng.site_removed, _PLAN_DATE)
+    t64 = np.datetime64(t.to_datetime64())
+    rows.append(("_bulky_at_plan", ALL, ALL, "site", at_plan))
+    rows.append(("_bulky_gone", ALL, ALL, "site", at_plan & ~standing & ~np.isnat(eng.site_removed)
+                 & (eng.site_removed <= t64)))
+    new_from = np.datetime64(_NEW_SITES_FROM.to_datetime64())
+    rows.append(("new_sites_since_2017", ALL, ALL, "site", standing & ~np.isnat(eng.site_built)
+                 & (eng.site_built >= new_from)))
+    return rows
+
+
+def _counts(out: _Rows, eng: Engine, site_unit: np.ndarray, state: list) -> None:
+    n = len(out.codes)
+    radio_unit = site_unit[eng.radio_site]
+    got: dict[tuple[str, str, str], tuple[np.ndarray, float]] = {}
+    for metric, te, o, kind, mask in state:
+        got[(metric, te, o)] = _per_unit(site_unit if kind == "site" else radio_unit, mask, n)
+        if not metric.startswith("_"):
+            out.add(metric, te, o, *got[(metric, te, o)])
+    for (metric, te, o), base in list(got.items()):
+        if metric == "two_g_baseline_radios":
+            still = got[("_two_g_still", te, o)]
+            out.add("two_g_off_pct", te, o, *_pct((base[0] - still[0], base[1] - still[1]), base))
+    out.add("shared_site_pct", ALL, ALL, *_pct(got[("shared_sites", ALL, ALL)], got[("_on_air_any", ALL, ALL)]))
+    out.add("bulky_masts_converted_pct", ALL, ALL,
+            *_pct(got[("_bulky_gone", ALL, ALL)], got[("_bulky_at_plan", ALL, ALL)]))
