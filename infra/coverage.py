@@ -16,6 +16,7 @@ did not change is not recomputed (pass the same ``cache``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,6 +97,16 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
                      size=float(size), shape=(len(ys) - 1, len(xs) - 1), lookup=remap)
 
 
+#: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).
+_DISC_CHUNK = 20_000
+Footprints = np.ndarray | Callable[[np.ndarray], np.ndarray]
+
+
+def _polygons(footprints: Footprints, idx: np.ndarray) -> np.ndarray:
+    """The footprint polygons ``idx``: from an array, or drawn on demand by a callable."""
+    return footprints(idx) if callable(footprints) else np.asarray(footprints, dtype=object)[idx]
+
+
 @dataclass(frozen=True)
 class TileHits:
     """(tile, footprint) pairs that may touch, sorted by tile; ``inside``: the tile lies in the footprint.
@@ -113,81 +124,87 @@ class TileHits:
         keep = mask[self.item]
         return TileHits(self.tile[keep], self.item[keep], self.inside[keep])
 
-    @property
-    def hashes(self) -> tuple[np.ndarray, np.ndarray]:
-        """Two 64-bit hashes of each pair's footprint id (computed once)."""
-        cached = self.__dict__.get("_hashes")
-        if cached is None:
-            ids = self.item.astype(np.int64)
-            cached = (_splitmix64(ids), _splitmix64(ids ^ 0x5DEECE66D))
-            object.__setattr__(self, "_hashes", cached)
-        return cached
+    def split(self, group: np.ndarray, n_groups: int) -> list[TileHits]:
+        """The pairs of each footprint group (``group``: group per footprint, -1 for none), still sorted by tile."""
+        g = group[self.item].astype(np.int64)
+        key = np.where(g >= 0, g * (int(self.tile.max(initial=0)) + 1) + self.tile, -1)
+        order = np.argsort(key)
+        bounds = np.searchsorted(g[order], np.arange(n_groups + 1))
+        return [TileHits(self.tile[o], self.item[o], self.inside[o])
+                for o in (order[bounds[k]:bounds[k + 1]] for k in range(n_groups))]
 
 
-def tile_hits(frag: Fragments, footprints: np.ndarray, *, xy: np.ndarray | None = None,
-              radius: np.ndarray | None = None, omni: np.ndarray | None = None) -> TileHits:
+def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None = None,
+              radius: np.ndarray | None = None, omni: np.ndarray | None = None, sort: bool = True) -> TileHits:
     """Which tiles each footprint may touch, and which it covers whole.
 
     Discs (``omni``, with centres ``xy`` and radii ``radius``) are tested with
     distances on the regular tile grid: a tile lies in a disc polygon when its
     farthest corner is within the inscribed radius ``r cos(pi / n)``, and may
     touch it when its nearest point is within ``r``. Other footprints use GEOS
-    predicates.
+    predicates. With ``sort=False`` the pairs are left unsorted (call
+    :meth:`TileHits.split`, which sorts, before using them).
 
     Returns
     -------
     TileHits
     """
-    footprints = np.asarray(footprints, dtype=object)
-    m = len(footprints)
+    m = len(xy) if xy is not None else len(footprints)
     omni = np.zeros(m, bool) if (xy is None or radius is None) else (np.ones(m, bool) if omni is None else omni)
     parts = []
     disc = np.flatnonzero(omni)
-    if len(disc):
-        parts.append(_disc_hits(frag, disc, xy[disc], radius[disc]))
+    for start in range(0, len(disc), _DISC_CHUNK):
+        chunk = disc[start:start + _DISC_CHUNK]
+        parts.append(_disc_hits(frag, chunk, xy[chunk], radius[chunk]))
     other = np.flatnonzero(~omni)
     if len(other):
-        tree = shapely.STRtree(footprints[other])
-        f, t = tree.query(frag.tiles, predicate="intersects")[::-1]
-        inside = shapely.within(frag.tiles[t], footprints[other][f])
-        parts.append((t, other[f], inside))
+        footprints = _polygons(footprints, other)
+        tree = shapely.STRtree(footprints)
+        t, f = tree.query(frag.tiles, predicate="intersects")
+        inside = shapely.within(frag.tiles[t], footprints[f])
+        parts.append((t.astype(np.int32), other[f].astype(np.int32), inside))
     if not parts:
         return TileHits(np.zeros(0, int), np.zeros(0, int), np.zeros(0, bool))
     t, f, inside = (np.concatenate(a) for a in zip(*parts, strict=True))
+    if not sort:
+        return TileHits(t, f, inside)
     order = np.argsort(t, kind="stable")
     return TileHits(t[order], f[order], inside[order])
 
 
 def _disc_hits(frag: Fragments, idx: np.ndarray, xy: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Tiles each disc polygon touches, row by row: the circle's chord over a row of tiles gives its x-range."""
     ny, nx = frag.shape
     x0, y0 = frag.origin
     size = frag.size
-    ix0 = np.clip(np.floor((xy[:, 0] - r - x0) / size).astype(int), 0, nx - 1)
-    ix1 = np.clip(np.floor((xy[:, 0] + r - x0) / size).astype(int), 0, nx - 1)
-    iy0 = np.clip(np.floor((xy[:, 1] - r - y0) / size).astype(int), 0, ny - 1)
-    iy1 = np.clip(np.floor((xy[:, 1] + r - y0) / size).astype(int), 0, ny - 1)
-    w, h = ix1 - ix0 + 1, iy1 - iy0 + 1
-    count = w * h
-    owner = np.repeat(np.arange(len(idx)), count)
-    k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    ix = ix0[owner] + k % w[owner]
-    iy = iy0[owner] + k // w[owner]
-    tile = frag.lookup[iy * nx + ix]
+    cx, cy = xy[:, 0], xy[:, 1]
+    r_in = r * np.cos(np.pi / (4 * settings.FOOTPRINT_QUAD_SEGS))
+    iy0 = np.clip(np.floor((cy - r - y0) / size).astype(np.int64), 0, ny - 1)
+    iy1 = np.clip(np.floor((cy + r - y0) / size).astype(np.int64), 0, ny - 1)
+    rows = iy1 - iy0 + 1
+    disc = np.repeat(np.arange(len(idx)), rows)
+    iy = iy0[disc] + (np.arange(rows.sum()) - np.repeat(np.cumsum(rows) - rows, rows))
+    band0, dcx, dcy, dr, dr_in = y0 + iy * size, cx[disc], cy[disc], r[disc], r_in[disc]
+    near_dy = np.maximum(0.0, np.maximum(band0 - dcy, dcy - band0 - size))
+    half = np.sqrt(np.maximum(dr**2 - near_dy**2, 0.0))
+    ix0 = np.clip(np.floor((dcx - half - x0) / size).astype(np.int64), 0, nx - 1)
+    ix1 = np.clip(np.floor((dcx + half - x0) / size).astype(np.int64), 0, nx - 1)
+    far_dy = np.maximum(np.abs(band0 - dcy), np.abs(band0 + size - dcy))
+    half_in = np.sqrt(np.maximum(dr_in**2 - far_dy**2, 0.0))
+    in0 = np.ceil((dcx - half_in - x0) / size)           # first tile whose left edge is inside
+    in1 = np.floor((dcx + half_in - x0) / size) - 1      # last tile whose right edge is inside
+    in1 = np.where(far_dy <= dr_in, in1, in0 - 1)
+    cols = ix1 - ix0 + 1
+    row = np.repeat(np.arange(len(ix0)), cols)
+    ix = ix0[row] + (np.arange(cols.sum()) - np.repeat(np.cumsum(cols) - cols, cols))
+    tile = frag.lookup[iy[row] * nx + ix]
     used = tile >= 0
-    owner, ix, iy, tile = owner[used], ix[used], iy[used], tile[used]
-    cx, cy, rr = xy[owner, 0], xy[owner, 1], r[owner]
-    tx0, ty0 = x0 + ix * size, y0 + iy * size
-    far_x = np.maximum(np.abs(tx0 - cx), np.abs(tx0 + size - cx))
-    far_y = np.maximum(np.abs(ty0 - cy), np.abs(ty0 + size - cy))
-    near_x = np.maximum(0.0, np.maximum(tx0 - cx, cx - tx0 - size))
-    near_y = np.maximum(0.0, np.maximum(ty0 - cy, cy - ty0 - size))
-    inscribed = rr * np.cos(np.pi / (4 * settings.FOOTPRINT_QUAD_SEGS))
-    touch = near_x**2 + near_y**2 <= rr**2
-    inside = far_x**2 + far_y**2 <= inscribed**2
-    return tile[touch], idx[owner[touch]], inside[touch]
+    row, ix, tile = row[used], ix[used], tile[used]
+    inside = (ix >= in0[row]) & (ix <= in1[row])
+    return tile.astype(np.int32), idx[disc[row]].astype(np.int32), inside
 
 
-def covered_area(frag: Fragments, footprints: np.ndarray, *, active: np.ndarray | None = None,
+def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray | None = None,
                  hits: TileHits | None = None, xy: np.ndarray | None = None, radius: np.ndarray | None = None,
                  omni: np.ndarray | None = None, cache: dict | None = None) -> np.ndarray:
     """Area (m²) of each polygon inside at least one active footprint.
@@ -197,7 +214,8 @@ def covered_area(frag: Fragments, footprints: np.ndarray, *, active: np.ndarray 
     frag
         Prepared fragments (:func:`prepare_fragments`).
     footprints
-        (m,) footprint polygons in the same metric CRS.
+        (m,) footprint polygons in the same metric CRS, or a callable drawing
+        the polygons of given indices on demand (saves memory).
     active
         (m,) bool: the footprints that count; ``None`` means all.
     hits
@@ -216,21 +234,22 @@ def covered_area(frag: Fragments, footprints: np.ndarray, *, active: np.ndarray 
     numpy.ndarray
         (n_polygons,) covered areas, never above the polygon areas.
     """
-    footprints = np.asarray(footprints, dtype=object)
-    if len(footprints) == 0 or len(frag.geom) == 0:
+    if len(frag.geom) == 0 or (hits is None and not callable(footprints) and len(footprints) == 0):
         return np.zeros(frag.n_polygons)
     hits = hits if hits is not None else tile_hits(frag, footprints, xy=xy, radius=radius, omni=omni)
     sel = np.ones(len(hits.tile), bool) if active is None else np.asarray(active)[hits.item]
     t_hit, f_hit, inside = hits.tile[sel], hits.item[sel], hits.inside[sel]
-    h1, h2 = (h[sel] for h in hits.hashes)
     n_tiles = len(frag.tiles)
     full = np.bincount(t_hit[inside], minlength=n_tiles) > 0
     touched = np.bincount(t_hit, minlength=n_tiles) > 0
-    key = _set_hash(t_hit, h1, h2, n_tiles)
+    in_partial = ~full[t_hit]  # only partial tiles need their footprint sets
+    t_hit, f_hit = t_hit[in_partial], f_hit[in_partial]
+    key = _set_hash(t_hit, _splitmix64(f_hit.astype(np.int64)), _splitmix64(f_hit.astype(np.int64) ^ 0x5DEECE66D),
+                    n_tiles)
     bounds = np.searchsorted(t_hit, np.arange(n_tiles + 1))
 
     def union_in(t: int) -> shapely.Geometry:
-        members = footprints[f_hit[bounds[t]:bounds[t + 1]]]
+        members = _polygons(footprints, f_hit[bounds[t]:bounds[t + 1]])
         return shapely.union_all(shapely.clip_by_rect(members, *frag.tiles[t].bounds))
 
     return _assemble(frag, full, touched, key, union_in, cache)

@@ -76,6 +76,64 @@ class ModelOptions:
     max_loss_db: tuple[tuple[str, float], ...] = ()
 
 
+@dataclass(frozen=True)
+class PreparedLayers:
+    """Admin layers projected, refined into common pieces and cut into tiles; reusable across inventories.
+
+    Attributes
+    ----------
+    layers
+        Layer names, in order.
+    units
+        Layer → its units in the metric CRS (fresh index).
+    pieces
+        Common refinement: polygons with ``u_<layer>`` = index of the unit of each layer (-1 outside it).
+    frag
+        The pieces cut by the tile grid.
+    """
+
+    layers: list[str]
+    units: dict[str, gpd.GeoDataFrame]
+    pieces: gpd.GeoDataFrame
+    frag: Fragments
+
+
+def prepare_layers(units: gpd.GeoDataFrame, layers: Iterable[str] | None = None) -> PreparedLayers:
+    """Project the layers, overlay them into common pieces and cut those into tiles.
+
+    Parameters
+    ----------
+    units
+        Canonical admin units (EPSG:4326).
+    layers
+        Layers to prepare; ``None`` means all.
+
+    Returns
+    -------
+    PreparedLayers
+
+    Raises
+    ------
+    ValueError
+        If a layer is not in ``units``.
+    """
+    names = list(layers) if layers is not None else list(dict.fromkeys(units["layer"]))
+    missing = [lay for lay in names if lay not in set(units["layer"])]
+    if missing:
+        raise ValueError(f"unknown layer {missing[0]!r}; the units have {sorted(set(units['layer']))}")
+    metric_units = units[units["layer"].isin(names)].to_crs(settings.METRIC_CRS)
+    per_layer = {lay: metric_units[metric_units["layer"] == lay].reset_index(drop=True) for lay in names}
+    first, *rest = names
+    pieces = per_layer[first][["geometry"]].assign(**{f"u_{first}": np.arange(len(per_layer[first]))})
+    for lay in rest:
+        other = per_layer[lay][["geometry"]].assign(**{f"u_{lay}": np.arange(len(per_layer[lay]))})
+        pieces = gpd.overlay(pieces, other, how="union", keep_geom_type=True)
+    pieces = pieces[pieces.geometry.area > 1.0].reset_index(drop=True)
+    for lay in names:
+        pieces[f"u_{lay}"] = pieces[f"u_{lay}"].fillna(-1).astype(int)
+    return PreparedLayers(names, per_layer, pieces, prepare_fragments(pieces.geometry.to_numpy()))
+
+
 def _ts(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
@@ -111,41 +169,30 @@ class Engine:
         Date of the 2G baseline; ``None`` reads ``settings.TWO_G_BASELINE``.
     threads
         Worker threads for the coverage sets (GEOS releases the GIL).
+    prepared
+        Layers already prepared by :func:`prepare_layers` (``units`` and
+        ``layers`` are then not used for the geometry).
     """
 
     def __init__(self, units: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radios: pd.DataFrame,
                  zones: gpd.GeoDataFrame | None = None, *, layers: Iterable[str] | None = None,
                  options: ModelOptions | None = None, clutter: gpd.GeoDataFrame | None = None,
-                 baseline_2g: dt.date | None = None, threads: int = 2) -> None:
-        self.layers = list(layers) if layers is not None else list(dict.fromkeys(units["layer"]))
-        missing = [lay for lay in self.layers if lay not in set(units["layer"])]
-        if missing:
-            raise ValueError(f"unknown layer {missing[0]!r}; the units have {sorted(set(units['layer']))}")
+                 baseline_2g: dt.date | None = None, threads: int = 2,
+                 prepared: PreparedLayers | None = None) -> None:
+        prep = prepared or prepare_layers(units, layers)
+        self.layers = prep.layers
         self.options = options or ModelOptions()
         self.threads = threads
         self.baseline_2g = _ts(baseline_2g or settings.TWO_G_BASELINE)
-        metric_units = units[units["layer"].isin(self.layers)].to_crs(settings.METRIC_CRS)
-        self.units = {lay: metric_units[metric_units["layer"] == lay].reset_index(drop=True) for lay in self.layers}
-        self.pieces = self._refine()
-        self.frag: Fragments = prepare_fragments(self.pieces.geometry.to_numpy())
+        self.units = prep.units
+        self.pieces = prep.pieces
+        self.frag: Fragments = prep.frag
         self._prepare_sites(sites, zones)
         self._prepare_radios(radios, clutter)
         self._caches: dict[tuple[str, str], dict] = {}
         self._base_on: np.ndarray | None = None
 
     # --- preparation -------------------------------------------------------
-    def _refine(self) -> gpd.GeoDataFrame:
-        """Common refinement of the layers: every piece lies in one unit of each layer."""
-        first, *rest = self.layers
-        pieces = self.units[first][["geometry"]].assign(**{f"u_{first}": np.arange(len(self.units[first]))})
-        for lay in rest:
-            other = self.units[lay][["geometry"]].assign(**{f"u_{lay}": np.arange(len(self.units[lay]))})
-            pieces = gpd.overlay(pieces, other, how="union", keep_geom_type=True)
-        pieces = pieces[pieces.geometry.area > 1.0].reset_index(drop=True)
-        for lay in self.layers:
-            pieces[f"u_{lay}"] = pieces[f"u_{lay}"].fillna(-1).astype(int)
-        return pieces
-
     def _prepare_sites(self, sites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> None:
         pts = sites.to_crs(settings.METRIC_CRS).reset_index(drop=True)
         joined = gpd.sjoin(pts[["geometry"]], self.pieces[["geometry"]], how="left", predicate="within")
@@ -215,10 +262,18 @@ class Engine:
         self.radio_op_code = pd.factorize(op)[0].astype(np.int64)
         self.radio_xy = self.site_xy[site_idx]
         self.radio_omni = ~(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
-        self.radio_fp = footprints(self.radio_xy, self.radios["range_m"].to_numpy(), az, bw)
-        hits = tile_hits(self.frag, self.radio_fp, xy=self.radio_xy, radius=self.radios["range_m"].to_numpy(),
-                         omni=self.radio_omni)
-        self.hits = {(te, o): hits.subset(sel) for te, o, sel in self.radio_groups if te != ALL and sel.any()}
+        radius = self.radios["range_m"].to_numpy()
+
+        def draw(idx: np.ndarray) -> np.ndarray:
+            return footprints(self.radio_xy[idx], radius[idx], az[idx], bw[idx])
+
+        self.radio_fp = draw  # drawn on demand: only tiles on a coverage edge need polygons
+        hits = tile_hits(self.frag, draw, xy=self.radio_xy, radius=radius, omni=self.radio_omni, sort=False)
+        pairs = [(te, o) for te, o, sel in self.radio_groups if te != ALL and o != ALL and sel.any()]
+        gid = np.full(len(r), -1)
+        for k, key in enumerate(pairs):
+            gid[self._mask[key]] = k
+        self.hits = dict(zip(pairs, hits.split(gid, len(pairs)), strict=True))
 
     # --- one date ----------------------------------------------------------
     def _state(self, t: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
@@ -284,9 +339,10 @@ class Engine:
         has_pop = np.isfinite(pop).all() and pop.sum() > 0
         for (tech, op), per_piece in cov.items():
             c = np.bincount(np.maximum(piece_unit, 0), weights=per_piece * (piece_unit >= 0), minlength=n)
-            pct = np.divide(100 * c, area, out=np.zeros(n), where=area > 0)
+            c = np.minimum(c, area)  # never above the unit's area (floating-point sums)
+            pct = np.clip(np.divide(100 * c, area, out=np.zeros(n), where=area > 0), 0.0, 100.0)
             out.add("covered_area_km2", tech, op, c / 1e6, c.sum() / 1e6)
-            out.add("area_coverage_pct", tech, op, pct, 100 * c.sum() / area.sum())
+            out.add("area_coverage_pct", tech, op, pct, min(100.0, 100 * c.sum() / area.sum()))
             if has_pop:
                 out.add("pop_coverage_pct", tech, op, pct, float((pct * pop).sum() / pop.sum()))
         _counts(out, self, site_unit, state)

@@ -1,0 +1,43 @@
+"""Crosswalk between the old districts and the 2025 units, by area-weighted overlay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from infra.crosswalk import crosswalk, overlay_weights, targets_to_layer
+
+
+@pytest.fixture(scope="module")
+def weights(default_ds):
+    return overlay_weights(default_ds.units, "district", "commune_2025")
+
+
+def test_weights_tile_both_layers(weights):
+    assert np.allclose(weights.groupby("from_code")["share_of_from"].sum(), 1, atol=1e-6)
+    assert np.allclose(weights.groupby("to_code")["share_of_to"].sum(), 1, atol=1e-6)
+    assert weights["from_code"].nunique() == 30 and weights["to_code"].nunique() == 126
+
+
+def test_extensive_values_keep_their_total_and_intensive_stay_uniform(weights):
+    counts = pd.Series(np.arange(30, dtype=float), index=sorted(weights["from_code"].unique()))
+    moved = crosswalk(counts, weights, kind="extensive")
+    assert moved.sum() == pytest.approx(counts.sum())
+    back = crosswalk(moved, weights.rename(columns={"from_code": "to_code", "to_code": "from_code",
+                                                    "share_of_from": "share_of_to", "share_of_to": "share_of_from"}),
+                     kind="extensive")
+    assert back.sum() == pytest.approx(counts.sum())
+    rate = crosswalk(pd.Series(42.0, index=counts.index), weights, kind="intensive")
+    assert np.allclose(rate, 42.0)
+
+
+def test_district_targets_reported_on_2025_units(default_ds, weights):
+    t = default_ds.targets
+    d = t[(t["layer"] == "district") & (t["metric"] == "bulky_masts_converted_pct") & (t["year"] == 2020)]
+    moved = targets_to_layer(d, weights, to_layer="commune_2025")
+    assert (moved["layer"] == "commune_2025").all()
+    assert moved.loc[moved["unit_code"] == "*", "target"].item() == 50
+    per_unit = moved[moved["unit_code"] != "*"]
+    assert per_unit["target"].between(0, 50 + 1e-9).all() and (per_unit["target"] > 0).any()
+    assert per_unit["source"].str.contains("area-weighted from district").all()

@@ -1,0 +1,143 @@
+"""Metrics per unit and over time, on tiny frames with known answers and on the default data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from infra import settings
+from infra.engine import Engine, ModelOptions, prepare_layers
+from infra.footprints import footprints
+from tests import frames
+
+
+def value(m, metric, unit="A", tech="*", op="*", layer="district"):
+    row = m[(m["layer"] == layer) & (m["unit_code"] == unit) & (m["metric"] == metric)
+            & (m["technology"] == tech) & (m["operator"] == op)]
+    assert len(row) <= 1
+    return None if row.empty else float(row["value"].iloc[0])
+
+
+@pytest.fixture
+def tiny():
+    units = frames.units({"A": (0, 0, 2000, 2000), "B": (2000, 0, 4000, 2000)}, population={"A": 1000, "B": 3000})
+    sites = frames.sites({"S1": (2000, 1000), "S2": (3000, 1000), "S3": (500, 500)},
+                         mast_class=["A2a", "A1a", "A2b"],
+                         removed_on=pd.to_datetime([None, None, "2020-06-01"]))
+    radios = frames.radios([
+        {"site_id": "S1", "technology": "4G", "range_m": 500.0},
+        {"site_id": "S1", "technology": "2G", "operator": "MobiFone", "range_m": 500.0, "off_date": "2025-03-01"},
+        {"site_id": "S2", "technology": "2G", "range_m": 300.0},
+        {"site_id": "S2", "technology": "5G", "pilot": True, "on_date": "2019-06-01", "off_date": "2021-06-30"},
+        {"site_id": "S2", "technology": "5G", "on_date": "2024-10-15"},
+        {"site_id": "S3", "technology": "4G", "range_m": 100.0},
+    ])
+    return units, sites, radios, frames.zones((0, 0, 1000, 1000))
+
+
+def test_disc_half_inside_each_of_two_units(tiny):
+    units, sites, radios, zones = tiny
+    m = Engine(units, sites, radios, zones).metrics("2025-12-31")
+    half = shapely.area(footprints(np.array([[0.0, 0.0]]), np.array([500.0]))[0]) / 2
+    assert value(m, "area_coverage_pct", "A", "4G") == pytest.approx(100 * half / 4e6, rel=1e-9)
+    assert value(m, "area_coverage_pct", "B", "4G", "Viettel") == pytest.approx(100 * half / 4e6, rel=1e-9)
+    assert value(m, "area_coverage_pct", "*", "4G") == pytest.approx(100 * 2 * half / 8e6, rel=1e-9)
+    assert value(m, "covered_area_km2", "A", "4G") == pytest.approx(half / 1e6)
+
+
+def test_population_coverage_only_with_population(tiny):
+    units, sites, radios, zones = tiny
+    m = Engine(units, sites, radios, zones).metrics("2025-12-31")
+    a, b = value(m, "area_coverage_pct", "A", "4G"), value(m, "area_coverage_pct", "B", "4G")
+    assert value(m, "pop_coverage_pct", "A", "4G") == pytest.approx(a)
+    assert value(m, "pop_coverage_pct", "*", "4G") == pytest.approx((a * 1000 + b * 3000) / 4000)
+    m2 = Engine(units.drop(columns="population"), sites, radios, zones).metrics("2025-12-31")
+    assert not (m2["metric"] == "pop_coverage_pct").any()
+
+
+def test_counts_follow_the_as_of_date(tiny):
+    units, sites, radios, zones = tiny
+    eng = Engine(units, sites, radios, zones, baseline_2g=pd.Timestamp("2024-01-01").date())
+    early, late = eng.metrics("2020-01-01"), eng.metrics("2025-12-31")
+    assert value(early, "sites_standing", "A") == 2 and value(late, "sites_standing", "A") == 1  # S3 removed
+    assert value(early, "sites_5g_pilot", "B", "5G") == 1 and value(early, "sites_5g_commercial", "B", "5G") == 0
+    assert value(late, "sites_5g_pilot", "B", "5G") == 0 and value(late, "sites_5g_commercial", "B", "5G") == 1
+    assert value(late, "radios_on_air", "*", "2G") == 1
+    assert value(late, "two_g_baseline_radios", "*", "2G") == 2
+    assert value(late, "two_g_off_pct", "*", "2G") == 50
+    assert value(late, "two_g_off_pct", "*", "2G", "MobiFone") == 100
+    # S1 (on the A/B edge, x = 2000) has Viettel and MobiFone until March 2025
+    assert value(eng.metrics("2024-12-31"), "shared_site_pct", "*") == 50  # S1 of S1, S2 (S3 removed in 2020)
+    assert value(late, "shared_site_pct", "*") == 0
+    assert value(early, "bulky_masts_in_zones", "A") == 1 and value(late, "bulky_masts_in_zones", "A") == 0
+    assert value(late, "bulky_masts_converted_pct", "A") == 100
+    assert value(late, "bulky_masts_converted_pct", "B") is None  # no bulky mast there: absent, not 0
+    assert value(late, "sites_mast_A2a", "*") == 1
+
+
+def test_every_unit_and_the_city_get_rows(default_ds):
+    m = Engine(default_ds.units, default_ds.sites, default_ds.radios, default_ds.zones).metrics("2025-12-31")
+    for layer, n in (("district", 30), ("commune_2025", 126)):
+        rows = m[(m["layer"] == layer) & (m["metric"] == "area_coverage_pct") & (m["technology"] == "4G")
+                 & (m["operator"] == "*")]
+        assert len(rows) == n + 1 and rows["value"].between(0, 100).all()
+    city = m[(m["unit_code"] == "*") & (m["metric"] == "sites_standing")].set_index("layer")["value"]
+    assert city["district"] == city["commune_2025"] == len(
+        default_ds.sites[(default_ds.sites["built_on"] <= "2025-12-31")
+                         & ~(default_ds.sites["removed_on"] <= "2025-12-31")])
+
+
+def test_both_layers_sum_to_the_same_city(default_ds):
+    m = Engine(default_ds.units, default_ds.sites, default_ds.radios, default_ds.zones).metrics("2025-06-30")
+    cov = m[(m["metric"] == "covered_area_km2") & (m["unit_code"] != "*")]
+    totals = cov.groupby(["layer", "technology", "operator"])["value"].sum().unstack("layer")
+    assert np.allclose(totals["district"], totals["commune_2025"], rtol=1e-6)
+
+
+def test_series_equals_independent_dates(default_ds):
+    ds = default_ds
+    layers = prepare_layers(ds.units, ["district"])
+    dates = ["2019-06-30", "2024-12-31", "2025-09-30", "2026-12-31"]
+    series = Engine(ds.units, ds.sites, ds.radios, ds.zones, prepared=layers).series(dates)
+    for d in dates[1:3]:
+        alone = Engine(ds.units, ds.sites, ds.radios, ds.zones, prepared=layers).metrics(d)
+        got = series[series["as_of"] == pd.Timestamp(d)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, alone, check_exact=False, rtol=1e-9)
+
+
+def test_transition_shape_on_default_data(default_ds):
+    ds = default_ds
+    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=["district"])
+    s = eng.series(["2019-12-31", "2023-12-31", "2025-12-31", "2026-12-31"])
+    city = s[(s["unit_code"] == "*") & (s["operator"] == "*")]
+    two_g = city[city["metric"] == "radios_on_air"].query("technology == '2G'")["value"].to_numpy()
+    five_g = city[(city["metric"] == "area_coverage_pct") & (city["technology"] == "5G")]["value"].to_numpy()
+    assert two_g[-1] == 0 and two_g[1] > two_g[2] > 0
+    assert (np.diff(five_g[1:]) > 0).all()
+
+
+def test_pathloss_model_gives_smaller_urban_ranges(default_ds):
+    ds = default_ds
+    fixed = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=["district"])
+    pl = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=["district"], options=ModelOptions("pathloss"))
+    r_fixed, r_pl = fixed.radios["range_m"], pl.radios["range_m"]
+    g4 = (fixed.radios["technology"] == "4G").to_numpy()
+    urban = np.isin(pl.sites["site_id"].to_numpy()[pl.radios["site"].to_numpy()],
+                    ds.sites.loc[ds.sites["district_code"] == "001", "site_id"].to_numpy())
+    assert r_pl[g4 & urban].max() < 1200 < r_fixed[g4].min()
+    assert r_pl[g4 & ~urban].max() > r_pl[g4 & urban].max()
+
+
+def test_unknown_layer_is_refused(tiny):
+    units, sites, radios, zones = tiny
+    with pytest.raises(ValueError, match="unknown layer 'commune_2025'"):
+        Engine(units, sites, radios, zones, layers=["commune_2025"])
+
+
+def test_areas_are_measured_in_utm(tiny):
+    units, sites, radios, zones = tiny
+    m = Engine(units, sites, radios, zones).metrics("2025-12-31")
+    assert value(m, "area_km2", "A") == pytest.approx(4.0, rel=1e-9)
+    assert settings.METRIC_CRS == "EPSG:32648"

@@ -1,0 +1,59 @@
+"""Plan vs actual: target path, status, gap, trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from infra.plan import NOT_AT_PACE, plan_vs_actual, target_path
+
+
+def series(values: dict[str, float], metric="shared_site_pct", tech="*", unit="001"):
+    return pd.DataFrame({"layer": "district", "unit_code": unit, "as_of": pd.to_datetime(list(values)),
+                         "metric": metric, "technology": tech, "operator": "*", "value": list(values.values())})
+
+
+def targets(rows, metric="shared_site_pct", unit="001"):
+    return pd.DataFrame([{"layer": "district", "unit_code": unit, "metric": metric, "year": y, "target": v,
+                          "source": s} for y, v, s in rows])
+
+
+def test_target_path_is_linear_between_baseline_and_milestones():
+    base = (pd.Timestamp("2020-12-31"), 10.0)
+    assert target_path(base, [(2025, 60.0), (2030, 60.0)], pd.Timestamp("2023-01-01")) == pytest.approx(30.0, 0.01)
+    assert target_path(base, [(2025, 60.0)], pd.Timestamp("2028-01-01")) == 60.0
+
+
+@pytest.mark.parametrize(
+    ("values", "status"),
+    [({"2020-12-31": 10, "2022-12-31": 40}, "on track"),   # path at end-2022: 30
+     ({"2020-12-31": 10, "2022-12-31": 20}, "behind"),
+     ({"2020-12-31": 10, "2022-12-31": 70}, "achieved")],
+)
+def test_status(values, status):
+    out = plan_vs_actual(targets([(2025, 60.0, "Decision 5800")]), series(values), as_of="2022-12-31")
+    row = out.iloc[0]
+    assert row["status"] == status
+    assert row["gap"] == pytest.approx(60 - list(values.values())[-1])
+    assert row["path"] == pytest.approx(30.0, rel=0.01)
+
+
+def test_placeholder_targets_are_marked_but_still_compared():
+    out = plan_vs_actual(targets([(2025, 60.0, "placeholder")]), series({"2020-12-31": 10, "2022-12-31": 20}),
+                         as_of="2022-12-31")
+    assert out.iloc[0]["status"] == "placeholder target"
+    assert out.iloc[0]["status_vs_placeholder"] == "behind"
+
+
+def test_trend_year_and_not_at_pace():
+    rising = series({"2021-12-31": 20, "2022-12-31": 30, "2023-12-31": 40})
+    out = plan_vs_actual(targets([(2030, 80.0, "s")]), rising, as_of="2023-12-31")
+    assert out.iloc[0]["trend"] == "2028" and out.iloc[0]["trend_year"] == 2028
+    flat = series({"2021-12-31": 20, "2022-12-31": 20, "2023-12-31": 20})
+    assert plan_vs_actual(targets([(2030, 80.0, "s")]), flat, as_of="2023-12-31").iloc[0]["trend"] == NOT_AT_PACE
+
+
+def test_missing_actual_is_no_data():
+    out = plan_vs_actual(targets([(2025, 60.0, "s")], metric="pop_coverage_5g_pct"), series({"2022-12-31": 5}),
+                         as_of="2022-12-31")
+    assert out.iloc[0]["status"] == "no data"
