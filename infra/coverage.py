@@ -126,12 +126,16 @@ class TileHits:
 
     def split(self, group: np.ndarray, n_groups: int) -> list[TileHits]:
         """The pairs of each footprint group (``group``: group per footprint, -1 for none), still sorted by tile."""
-        g = group[self.item].astype(np.int64)
-        key = np.where(g >= 0, g * (int(self.tile.max(initial=0)) + 1) + self.tile, -1)
-        order = np.argsort(key)
-        bounds = np.searchsorted(g[order], np.arange(n_groups + 1))
+        n_t = int(self.tile.max(initial=0)) + 1
+        g = np.asarray(group, dtype=np.int32)[self.item]
+        key = (g + 1) * n_t + self.tile  # group -1 ("none") sorts first
+        top = (n_groups + 1) * n_t
+        # numpy's stable sort is a radix sort for 16-bit keys: O(n) instead of O(n log n)
+        key = key.astype(np.uint16 if top < 2**16 else np.uint32 if top < 2**32 else np.int64)
+        order = np.argsort(key, kind="stable")
+        bounds = np.searchsorted(key[order], (np.arange(n_groups + 2) * n_t).astype(key.dtype))
         return [TileHits(self.tile[o], self.item[o], self.inside[o])
-                for o in (order[bounds[k]:bounds[k + 1]] for k in range(n_groups))]
+                for o in (order[bounds[k + 1]:bounds[k + 2]] for k in range(n_groups))]
 
 
 def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None = None,

@@ -127,7 +127,13 @@ def prepare_layers(units: gpd.GeoDataFrame, layers: Iterable[str] | None = None)
     pieces = per_layer[first][["geometry"]].assign(**{f"u_{first}": np.arange(len(per_layer[first]))})
     for lay in rest:
         other = per_layer[lay][["geometry"]].assign(**{f"u_{lay}": np.arange(len(per_layer[lay]))})
-        pieces = gpd.overlay(pieces, other, how="union", keep_geom_type=True)
+        inter = gpd.overlay(pieces, other, how="intersection", keep_geom_type=True)
+        total = inter.geometry.area.sum()
+        if np.isclose(total, pieces.geometry.area.sum(), rtol=1e-7) and np.isclose(
+                total, other.geometry.area.sum(), rtol=1e-7):
+            pieces = inter  # the layers tile the same territory: nothing lies outside the intersection
+        else:
+            pieces = gpd.overlay(pieces, other, how="union", keep_geom_type=True)
     pieces = pieces[pieces.geometry.area > 1.0].reset_index(drop=True)
     for lay in names:
         pieces[f"u_{lay}"] = pieces[f"u_{lay}"].fillna(-1).astype(int)
@@ -248,9 +254,15 @@ class Engine:
             "range_m": rng.to_numpy(),
         })
         tech, op = self.radios["technology"].to_numpy(), self.radios["operator"].to_numpy()
-        groups = [(ALL, ALL, np.ones(len(r), bool))] + [(ALL, o, op == o) for o in settings.OPERATORS]
-        for te in settings.TECHNOLOGIES:
-            groups += [(te, ALL, tech == te)] + [(te, o, (tech == te) & (op == o)) for o in settings.OPERATORS]
+        # integer codes: comparing codes is far cheaper than comparing strings
+        t_code = pd.Categorical(tech, categories=settings.TECHNOLOGIES).codes
+        o_code = pd.Categorical(op, categories=settings.OPERATORS).codes
+        is_op = [o_code == k for k in range(len(settings.OPERATORS))]
+        groups = [(ALL, ALL, np.ones(len(r), bool))] + [(ALL, o, m) for o, m in
+                                                         zip(settings.OPERATORS, is_op, strict=True)]
+        for k, te in enumerate(settings.TECHNOLOGIES):
+            is_te = t_code == k
+            groups += [(te, ALL, is_te)] + [(te, o, is_te & m) for o, m in zip(settings.OPERATORS, is_op, strict=True)]
         self.radio_groups = groups
         self._mask = {(te, o): sel for te, o, sel in self.radio_groups}
         self.radio_tech = tech
