@@ -53,6 +53,7 @@ class Fragments:
     size: float = 1.0
     shape: tuple[int, int] = (0, 0)
     lookup: np.ndarray | None = None
+    whole: np.ndarray | None = None  # fragment is its whole tile
 
     @property
     def n_polygons(self) -> int:
@@ -94,7 +95,7 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
     remap[used] = np.arange(len(used))
     return Fragments(tiles=tiles[used], tile_of=remap[tile_idx[keep]], poly_of=poly_idx[keep], geom=geom[keep],
                      area=area[keep], poly_area=shapely.area(polygons), origin=(float(xs[0]), float(ys[0])),
-                     size=float(size), shape=(len(ys) - 1, len(xs) - 1), lookup=remap)
+                     size=float(size), shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=~cut[keep])
 
 
 #: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).
@@ -252,11 +253,15 @@ def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray 
                     n_tiles)
     bounds = np.searchsorted(t_hit, np.arange(n_tiles + 1))
 
-    def union_in(t: int) -> shapely.Geometry:
-        members = _polygons(footprints, f_hit[bounds[t]:bounds[t + 1]])
-        return shapely.union_all(shapely.clip_by_rect(members, *frag.tiles[t].bounds))
+    def unions(todo: np.ndarray) -> list[shapely.Geometry]:
+        spans = [(bounds[t], bounds[t + 1]) for t in todo]
+        idx = np.concatenate([f_hit[a:b] for a, b in spans])
+        polys = _polygons(footprints, idx)  # drawn once for all changed tiles
+        ends = np.cumsum([b - a for a, b in spans])
+        return [shapely.union_all(shapely.clip_by_rect(polys[e - (b - a):e], *frag.tiles[t].bounds))
+                for t, (a, b), e in zip(todo, spans, ends, strict=True)]
 
-    return _assemble(frag, full, touched, key, union_in, cache)
+    return _assemble(frag, full, touched, key, unions, cache)
 
 
 def covered_area_of_union(frag: Fragments, parts: list[dict], *, cache: dict | None = None) -> np.ndarray:
@@ -278,13 +283,15 @@ def covered_area_of_union(frag: Fragments, parts: list[dict], *, cache: dict | N
     with np.errstate(over="ignore"):
         key = np.sum([p["key"] for p in parts], axis=0, dtype=np.uint64)
 
-    def union_in(t: int) -> shapely.Geometry:
-        return shapely.union_all([p["union"][t] for p in parts if p["touched"][t] and p["union"][t] is not None])
+    def unions(todo: np.ndarray) -> list[shapely.Geometry]:
+        return [shapely.union_all([p["union"][t] for p in parts if p["touched"][t] and p["union"][t] is not None])
+                for t in todo]
 
-    return _assemble(frag, full, touched, key.reshape(n_tiles, 2), union_in, cache)
+    return _assemble(frag, full, touched, key.reshape(n_tiles, 2), unions, cache)
 
 
-def _assemble(frag: Fragments, full: np.ndarray, touched: np.ndarray, key: np.ndarray, union_in, cache: dict | None):
+def _assemble(frag: Fragments, full: np.ndarray, touched: np.ndarray, key: np.ndarray,
+              unions_of: Callable[[np.ndarray], list], cache: dict | None) -> np.ndarray:
     """Covered area per fragment from full / untouched tiles, cached tiles and new tile unions."""
     n_tiles = len(frag.tiles)
     partial = touched & ~full
@@ -302,12 +309,14 @@ def _assemble(frag: Fragments, full: np.ndarray, touched: np.ndarray, key: np.nd
     frag_bounds = np.searchsorted(frag.tile_of[frag_order], np.arange(n_tiles + 1))
     todo = np.flatnonzero(changed)
     if len(todo):
-        for t in todo:
-            unions[t] = union_in(t)
+        unions[todo] = unions_of(todo)
         frs = [frag_order[frag_bounds[t]:frag_bounds[t + 1]] for t in todo]
         fr_all = np.concatenate(frs)
         per_frag = np.repeat(unions[todo], [len(f) for f in frs])
-        covered[fr_all] = np.minimum(shapely.area(shapely.intersection(frag.geom[fr_all], per_frag)), frag.area[fr_all])
+        areas = shapely.area(per_frag)  # a tile union is clipped to its tile: whole-tile fragments need no overlay
+        cut = ~frag.whole[fr_all] if frag.whole is not None else np.ones(len(fr_all), bool)
+        areas[cut] = shapely.area(shapely.intersection(frag.geom[fr_all[cut]], per_frag[cut]))
+        covered[fr_all] = np.minimum(areas, frag.area[fr_all])
     cache.update(key=key, covered=covered, union=unions, full=full, touched=touched)
     return np.bincount(frag.poly_of, weights=covered, minlength=frag.n_polygons)
 

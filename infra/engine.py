@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from infra import settings
 from infra.coverage import Fragments, covered_area, covered_area_of_union, prepare_fragments, tile_hits
@@ -276,8 +277,13 @@ class Engine:
         self.radio_omni = ~(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
         radius = self.radios["range_m"].to_numpy()
 
+        drawn = np.full(len(r), None, dtype=object)
+
         def draw(idx: np.ndarray) -> np.ndarray:
-            return footprints(self.radio_xy[idx], radius[idx], az[idx], bw[idx])
+            missing = idx[shapely.is_missing(drawn[idx])]
+            if len(missing):  # draw once, keep for later tiles and dates
+                drawn[missing] = footprints(self.radio_xy[missing], radius[missing], az[missing], bw[missing])
+            return drawn[idx]
 
         self.radio_fp = draw  # drawn on demand: only tiles on a coverage edge need polygons
         hits = tile_hits(self.frag, draw, xy=self.radio_xy, radius=radius, omni=self.radio_omni, sort=False)
