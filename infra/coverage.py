@@ -4,9 +4,10 @@ The territory is cut once into square tiles, and each polygon (a unit, or a piec
 of several layers) into its fragments per tile. For a set of footprints:
 
 * a tile no footprint touches contributes nothing;
-* a tile inside a single footprint is covered whole (one ``within`` query);
-* only in the other tiles are the footprints clipped to the tile, unioned and
-  intersected with the tile's fragments.
+* a tile inside a single footprint is covered whole (for discs, a distance test
+  against the polygon's inscribed radius);
+* only in the other tiles (coverage edges) are the footprints drawn, clipped to
+  the tile, unioned and intersected with the tile's fragments.
 
 The result equals the overlay of the union of all footprints with the polygons
 (the straightforward way) up to floating-point noise, because both use the same
