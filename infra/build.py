@@ -35,8 +35,8 @@ def build_default_dataset(*, log=print) -> tuple[Dataset, dict[str, pd.DataFrame
     -------
     dataset : Dataset
     extra_layers : dict
-        ``wards_legacy`` and ``pieces`` (the legacy wards and the ward × 2025-unit
-        refinement), written beside the canonical frames.
+        ``wards_legacy`` (the legacy wards, before 1 Jul 2025), written beside the
+        canonical frames.
     """
     reg = read_hanoi_register()
     vau = f"vietnamadminunits {reg.version} (MIT)"
@@ -68,7 +68,7 @@ def build_default_dataset(*, log=print) -> tuple[Dataset, dict[str, pd.DataFrame
     }
     ds = Dataset(admin.units, sites, radios, zones, targets, provenance, admin.figures)
     ds.validate()
-    extra = {"wards_legacy": admin.wards, "pieces": admin.pieces}
+    extra = {"wards_legacy": admin.wards}
     return ds, extra
 
 

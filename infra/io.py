@@ -1,8 +1,8 @@
 """All file access of the library: read and write datasets.
 
 A dataset on disk is a directory holding ``hanoi_default.gpkg``-style GeoPackage
-layers (``admin_units``, ``zones``, ``sites``, ``radios``, ``wards_legacy``,
-``pieces``), a ``targets.csv`` and a ``provenance.json``.
+layers (``admin_units``, ``zones``, ``sites``, ``radios`` and, for the default
+data, ``wards_legacy``), a ``targets.csv`` and a ``provenance.json``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def write_gpkg_layers(path: Path, layers: dict[str, pd.DataFrame]) -> None:
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _GPKG_DATE})
     try:
         for name, frame in layers.items():
-            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+            # no R-tree: the layers are read whole, and the index would add a fifth to the file
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", layer_options={"SPATIAL_INDEX": "NO"})
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
@@ -114,6 +115,6 @@ def read_dataset(directory: Path | None = None, *, targets: Path | None = None) 
 
 
 def read_extra_layer(layer: str, directory: Path | None = None) -> gpd.GeoDataFrame:
-    """Read a non-canonical layer of a dataset (``wards_legacy`` or ``pieces``)."""
+    """Read a non-canonical layer of a dataset (``wards_legacy``)."""
     directory = settings.DEFAULT_GEO_DIR if directory is None else Path(directory)
     return _read_layer(directory / settings.DEFAULT_GPKG.name, layer)
