@@ -7,6 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from infra import settings
+
 
 def _build(args: argparse.Namespace) -> int:
     from infra.build import build_default_data
@@ -37,6 +39,82 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mapping(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        canon, sep, col = item.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(f"--column takes CANONICAL=INPUT, got {item!r}")
+        out[canon.strip()] = col.strip()
+    return out
+
+
+def _import_options(args: argparse.Namespace) -> dict:
+    opts: dict = {"max_bytes": args.max_mb * 1024 * 1024}
+    if args.kind in ("sites", "radios", "targets") and args.column:
+        opts["columns"] = _mapping(args.column)
+    if args.kind == "sites":
+        opts["grid"] = args.grid
+    if args.kind == "boundaries" and args.layer:
+        opts["layer"] = args.layer
+    if args.kind == "opencellid":
+        opts["group_m"] = args.group_m
+    return opts
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from infra.importing import import_file
+    from infra.io import read_dataset
+    from infra.validation import UnreadableFile
+
+    try:
+        base = read_dataset(args.data) if args.kind == "radios" else None
+        _, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
+    except UnreadableFile as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(rep.text(limit=args.limit))
+    return 0 if rep.ok else 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    from infra.importing import import_file, merge_into
+    from infra.io import read_dataset, write_dataset
+    from infra.validation import UnreadableFile
+
+    target = args.into
+    has_data = (target / settings.DEFAULT_GPKG.name).exists()
+    try:
+        base = read_dataset(target if has_data else args.data)
+        frames, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
+    except UnreadableFile as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(rep.text(limit=args.limit))
+    merged = merge_into(base, frames, source=args.file.name)
+    merged.validate()
+    write_dataset(merged, target)
+    merged.targets.to_csv(target / settings.DEFAULT_TARGETS.name, index=False, lineterminator="\n")
+    print(f"wrote the dataset to {target} (use --data {target})")
+    return 0 if rep.ok else 1
+
+
+def _add_import_args(p: argparse.ArgumentParser) -> None:
+    from infra.importing import KINDS
+
+    p.add_argument("file", type=Path, help="file to read")
+    p.add_argument("--kind", choices=KINDS, required=True, help="what the file holds")
+    p.add_argument("--column", action="append", metavar="CANONICAL=INPUT",
+                   help="explicit column mapping, e.g. --column site_id='Mã BTS' (repeatable)")
+    p.add_argument("--grid", default="vn2000_local",
+                   help="VN-2000 grid of x/y columns: vn2000_local (EPSG:5897), vn2000_utm48 (EPSG:3405) or an EPSG")
+    p.add_argument("--layer", default=None, help="layer name for imported boundaries (default: recognised)")
+    p.add_argument("--group-m", type=float, default=30.0, help="OpenCelliD: cells within this distance form a site")
+    p.add_argument("--max-mb", type=int, default=200, help="refuse files larger than this (MB)")
+    p.add_argument("--limit", type=int, default=200, help="problems printed at most")
+    p.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m infra", description="Telecom Infrastructure Transition Tracker")
@@ -53,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
     r.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     r.set_defaults(func=_report)
+    v = sub.add_parser("validate", help="check a file and print its validation report (exit 0/1/2)")
+    _add_import_args(v)
+    v.set_defaults(func=_validate)
+    i = sub.add_parser("import", help="import a file into a dataset directory")
+    _add_import_args(i)
+    i.add_argument("--into", type=Path, required=True, help="dataset directory to create or update")
+    i.set_defaults(func=_import)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -1,0 +1,124 @@
+"""The validation report of an import: every input row is imported, repaired or rejected, and said so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Severity = Literal["rejected", "repaired", "warning"]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of one input row (or of the file, ``row=None``).
+
+    Attributes
+    ----------
+    file
+        Input file name.
+    row
+        1-based data row (the header is row 0), or ``None`` for the file.
+    column
+        Input column concerned ('' if none).
+    value
+        The offending value, as text.
+    what
+        What is wrong.
+    fix
+        How to fix it.
+    severity
+        ``rejected`` (row not imported), ``repaired`` (imported after a fix) or
+        ``warning`` (imported as is).
+    """
+
+    file: str
+    row: int | None
+    column: str
+    value: str
+    what: str
+    fix: str
+    severity: Severity = "rejected"
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "file"
+        col = f", column '{self.column}'" if self.column else ""
+        val = f" (value {self.value!r})" if self.value != "" else ""
+        return f"{self.file}: {where}{col}{val}: {self.what} — {self.fix} [{self.severity}]"
+
+
+@dataclass
+class ImportReport:
+    """Counts and problems of one import; the counts reconcile (``read = imported + rejected``).
+
+    Attributes
+    ----------
+    file
+        Input file name.
+    kind
+        ``boundaries``, ``sites``, ``radios``, ``opencellid`` or ``targets``.
+    read
+        Data rows read.
+    problems
+        Every problem found.
+    """
+
+    file: str
+    kind: str
+    read: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def add(self, row: int | None, column: str, value: object, what: str, fix: str,
+            severity: Severity = "rejected") -> None:
+        """Record a problem."""
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        self.problems.append(RowProblem(self.file, row, column, text[:200], what, fix, severity))
+
+    def _rows(self, severity: Severity) -> set[int]:
+        return {p.row for p in self.problems if p.severity == severity and p.row is not None}
+
+    @property
+    def rejected(self) -> int:
+        """Rows not imported."""
+        return len(self._rows("rejected"))
+
+    @property
+    def repaired(self) -> int:
+        """Rows imported after a repair (and not rejected)."""
+        return len(self._rows("repaired") - self._rows("rejected"))
+
+    @property
+    def imported(self) -> int:
+        """Rows imported (``read − rejected``)."""
+        return self.read - self.rejected
+
+    @property
+    def ok(self) -> bool:
+        """Every row was imported."""
+        return self.rejected == 0
+
+    def rejected_rows(self) -> set[int]:
+        """1-based rows that were rejected."""
+        return self._rows("rejected")
+
+    def frame(self) -> pd.DataFrame:
+        """The problems as a table (``file``, ``row``, ``column``, ``value``, ``what``, ``fix``, ``severity``)."""
+        cols = ["file", "row", "column", "value", "what", "fix", "severity"]
+        return pd.DataFrame([p.__dict__ for p in self.problems], columns=cols)
+
+    def summary(self) -> str:
+        """One line of counts."""
+        return (f"{self.file} ({self.kind}): read {self.read}, imported {self.imported} "
+                f"(repaired {self.repaired}), rejected {self.rejected}")
+
+    def text(self, *, limit: int = 200) -> str:
+        """The summary and up to ``limit`` problems, one per line."""
+        lines = [self.summary()] + [f"  - {p}" for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"  … and {len(self.problems) - limit} more problems")
+        return "\n".join(lines)
+
+
+class UnreadableFile(ValueError):
+    """A file that cannot be read at all (one clear message, never a traceback)."""

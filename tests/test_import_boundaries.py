@@ -1,0 +1,133 @@
+"""Boundary importer: real files, common schemas, formats, CRSs, repairs, and unsafe archives."""
+
+from __future__ import annotations
+
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from infra import settings
+from infra.import_boundaries import read_boundaries
+from infra.validation import UnreadableFile
+from tests.conftest import real_file
+
+
+def test_real_districts_match_all_30_codes(default_ds):
+    units, rep = read_boundaries(real_file("hanoi_districts_geoboundaries_2020.geojson"))
+    assert rep.ok and rep.read == 30 and (units["layer"] == "district").all()
+    official = set(default_ds.layer("district")["unit_code"])
+    assert set(units["unit_code"]) == official
+    assert units.set_index("unit_code").loc["001", "name"] == "Ba Đình"
+
+
+def test_real_2025_units_match_all_126_codes_also_by_name(default_ds, tmp_path, real_wards_2025):
+    units, rep = read_boundaries(real_file("hanoi_wards_2025_sapnhap.geojson"))
+    assert rep.ok and set(units["unit_code"]) == set(default_ds.layer("commune_2025")["unit_code"])
+    # without the code column the units are matched by their full names (old-style tones such as "Hoà")
+    by_name = real_wards_2025[["fullName", "geometry"]].copy()
+    by_name["fullName"] = by_name["fullName"].str.replace("òa", "oà")
+    path = tmp_path / "names.geojson"
+    by_name.to_file(path)
+    named, rep2 = read_boundaries(path)
+    assert rep2.ok, rep2.text()
+    assert (named["unit_code"].to_numpy() == real_wards_2025["code"].to_numpy()).all()
+
+
+@pytest.mark.parametrize(
+    ("column", "names"),
+    [("NAME_2", ["BaĐình", "HoànKiếm", "TâyHồ"]),              # GADM, no spaces
+     ("name", ["Quận Ba Đình", "Quận Hoàn Kiếm", "Quận Tây Hồ"]),  # OpenStreetMap
+     ("shapeName", ["Ba Dinh", "Hoan Kiem", "Tay Ho"])],          # geoBoundaries
+)
+def test_common_schemas(tmp_path, column, names):
+    frame = gpd.GeoDataFrame({column: names, "admin_level": ["6"] * 3},
+                             geometry=[shapely.box(105.80 + i / 100, 21.0, 105.81 + i / 100, 21.01) for i in range(3)],
+                             crs=4326)
+    path = tmp_path / "b.geojson"
+    frame.to_file(path)
+    units, rep = read_boundaries(path)
+    assert rep.ok and units["unit_code"].tolist() == ["001", "002", "003"]
+
+
+def _three_units(crs=4326):
+    g = gpd.GeoDataFrame({"name": ["Ba Đình", "Nowhere", "Tây Hồ"]},
+                         geometry=[shapely.box(105.80, 21.0, 105.81, 21.01),
+                                   shapely.Polygon([(105.82, 21.0), (105.83, 21.01), (105.83, 21.0), (105.82, 21.01)]),
+                                   shapely.box(105.82, 21.05, 105.83, 21.06)], crs=4326)
+    return g.to_crs(crs)
+
+
+def test_unmatched_kept_invalid_repaired(tmp_path):
+    path = tmp_path / "b.gpkg"
+    _three_units().to_file(path)
+    units, rep = read_boundaries(path)
+    assert len(units) == 3 and rep.rejected == 0 and rep.repaired == 1
+    what = {(p.row, p.column, p.severity) for p in rep.problems}
+    assert (2, "geometry", "repaired") in what and (2, "name", "warning") in what
+    assert units["unit_code"].tolist() == ["001", "X2", "003"]
+    assert units.is_valid.all()
+
+
+@pytest.mark.parametrize("fmt", ["shp.zip", "kml", "kmz"])
+def test_formats_and_crs(tmp_path, fmt):
+    src = _three_units().iloc[[0, 2]]
+    if fmt == "shp.zip":
+        src.to_crs(3405).to_file(tmp_path / "b.shp")  # VN-2000 / UTM 48N, with its .prj
+        path = tmp_path / "b.zip"
+        with zipfile.ZipFile(path, "w") as z:
+            for f in tmp_path.glob("b.*"):
+                if f.suffix != ".zip":
+                    z.write(f, f.name)
+    else:
+        src.to_file(tmp_path / "b.kml", driver="KML")
+        path = tmp_path / "b.kml"
+        if fmt == "kmz":
+            path = tmp_path / "b.kmz"
+            with zipfile.ZipFile(path, "w") as z:
+                z.write(tmp_path / "b.kml", "doc.kml")
+    units, rep = read_boundaries(path, name_column="name" if fmt == "shp.zip" else "Name")
+    assert rep.ok and units["unit_code"].tolist() == ["001", "003"] and units.crs.to_epsg() == 4326
+    assert np.allclose(units.total_bounds, src.total_bounds, atol=1e-6)
+
+
+def test_unsafe_and_unreadable_files(tmp_path):
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("../../outside.geojson", "{}")
+    with pytest.raises(UnreadableFile, match=r"unsafe member '../../outside.geojson'"):
+        read_boundaries(evil)
+    assert not (tmp_path.parent / "outside.geojson").exists()
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.geojson", b"\0" * (3 * 1024 * 1024))
+    from infra.safety import safe_extract
+    with pytest.raises(UnreadableFile, match="over the 1 MB limit"):
+        safe_extract(bomb, tmp_path / "out", max_bytes=1024 * 1024)
+    junk = tmp_path / "junk.geojson"
+    junk.write_text("this is not json")
+    with pytest.raises(UnreadableFile, match="junk.geojson: not a readable vector file"):
+        read_boundaries(junk)
+    nocrs = tmp_path / "nocrs.zip"
+    _three_units().to_file(tmp_path / "n.shp")
+    (tmp_path / "n.prj").unlink()
+    with zipfile.ZipFile(nocrs, "w") as z:
+        for f in tmp_path.glob("n.*"):
+            z.write(f, f.name)
+    with pytest.raises(UnreadableFile, match="no coordinate reference system"):
+        read_boundaries(nocrs)
+
+
+def test_round_trip_default_boundaries(default_ds, tmp_path):
+    for layer in ("district", "commune_2025"):
+        path = tmp_path / f"{layer}.geojson"
+        default_ds.layer(layer)[["unit_code", "name", "geometry"]].to_file(path)
+        units, rep = read_boundaries(path, layer=layer)
+        assert rep.ok
+        d = default_ds.layer(layer)
+        assert units["unit_code"].tolist() == d["unit_code"].tolist()
+        assert units["unit_type"].tolist() == d["unit_type"].tolist()
+        assert shapely.equals_exact(units.geometry.to_numpy(), d.geometry.to_numpy(), tolerance=1e-9).all()
+        assert np.allclose(units["area_km2"], d.to_crs(settings.METRIC_CRS).area / 1e6, atol=1e-3)

@@ -1,0 +1,98 @@
+"""Targets importer (long and wide) and the validate / import commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from infra import read_dataset, settings
+from infra.import_targets import read_targets_file
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "infra", *map(str, args)], cwd=settings.REPO_ROOT,
+                          capture_output=True, text=True, check=False)
+
+
+def test_long_targets(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("layer,unit_code,metric,year,target,source\n"
+                 "district,001,shared_site_pct,2025,40,Plan X\n"
+                 "district,001,shared_site_pct,soon,40,Plan X\n"
+                 "district,001,shared_site_pct,2030,lots,Plan X\n"
+                 "district,002,shared_site_pct,2030,45,\n"
+                 "district,001,shared_site_pct,2025,41,Plan Y\n")
+    t, rep = read_targets_file(f)
+    got = {(p.row, p.column, p.what) for p in rep.problems}
+    assert {(2, "year", "not a year"), (3, "target", "not a number"),
+            (4, "source", "no source (marked placeholder)"), (5, "metric", "duplicate target (first kept)")} <= got
+    assert rep.read == 5 and rep.imported == 2 and len(t) == 2
+    assert t["source"].tolist() == ["Plan X", "placeholder"]
+
+
+def test_wide_targets_excel(tmp_path):
+    f = tmp_path / "t.xlsx"
+    pd.DataFrame({"Mã đơn vị": ["001", "*"], "Chỉ tiêu": ["pop_coverage_5g_pct"] * 2, "2025": ["50", ""],
+                  "2030": ["99", "99"], "Nguồn": ["Plan 58/KH-UBND", "Plan 58/KH-UBND"]}).to_excel(f, index=False)
+    t, rep = read_targets_file(f)
+    assert rep.ok and rep.read == 2
+    assert t[["unit_code", "year", "target"]].values.tolist() == [["001", 2025, 50.0], ["001", 2030, 99.0],
+                                                                   ["*", 2030, 99.0]]
+
+
+def test_validate_exit_codes(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("site_id,lat,lon\nA,21.03,105.85\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("site_id,lat,lon\nA,21.03,105.85\nB,10.7,106.7\n")
+    assert run("validate", good, "--kind", "sites").returncode == 0
+    out = run("validate", bad, "--kind", "sites")
+    assert out.returncode == 1 and "row 2, column 'lat'" in out.stdout and "point outside Hanoi" in out.stdout
+    assert "read 2, imported 1 (repaired 0), rejected 1" in out.stdout
+    missing = run("validate", tmp_path / "nope.csv", "--kind", "sites")
+    assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_import_into_a_dataset_used_by_report(tmp_path):
+    sites = tmp_path / "sites.csv"
+    sites.write_text("Mã trạm,Tên trạm,Loại cột,Ngày xây dựng,Vĩ độ,Kinh độ\n"
+                     "T1,<img src=x onerror=alert(1)>,A2a,2016-01-01,21.0285,105.8542\n"
+                     "T2,Long Biên,A2b,2018-01-01,21.04,105.89\n")
+    radios = tmp_path / "radios.csv"
+    radios.write_text("site_id,operator,technology,on_date\nT1,Viettel,4G,2018-01-01\nT2,VNPT,5G,2025-01-01\n"
+                      "T3,VNPT,5G,2025-01-01\n")
+    data = tmp_path / "data"
+    assert run("import", sites, "--kind", "sites", "--into", data).returncode == 0
+    out = run("import", radios, "--kind", "radios", "--into", data)
+    assert out.returncode == 1 and "row 3, column 'site_id'" in out.stdout  # T3 unknown: reported, not imported
+    ds = read_dataset(data)
+    assert ds.sites["site_id"].tolist() == ["T1", "T2"] and len(ds.radios) == 2
+    assert not ds.provenance["sites"].synthetic and "sites.csv" in ds.provenance["sites"].source
+    rep = run("report", "--data", data, "--layer", "district", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
+    assert rep.returncode == 0, rep.stderr
+    r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")
+    assert r.loc["*", "sites_standing"] == 2 and r.loc["*", "radios_on_air_5G"] == 1
+
+
+def test_map_escapes_imported_names(tmp_path):
+    from infra.maps import overview_map
+
+    sites = tmp_path / "s.csv"
+    sites.write_text("site_id,name,owner,lat,lon\nT1,<img src=x onerror=alert(1)>,<b>x</b>,21.03,105.85\n")
+    data = tmp_path / "d"
+    assert run("import", sites, "--kind", "sites", "--into", data).returncode == 0
+    html = overview_map(read_dataset(data), layer="district").get_root().render()
+    assert "<img src=x onerror" not in html and "<b>x</b>" not in html
+    text = html.replace("\\u0026", "&")  # GeoJSON writes & as \u0026
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&lt;b&gt;x&lt;/b&gt;" in text
+
+
+@pytest.mark.parametrize("kind", ["boundaries", "opencellid", "targets", "radios"])
+def test_every_kind_refuses_garbage_cleanly(tmp_path, kind):
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\x00\x01garbage")
+    out = run("validate", junk, "--kind", kind)
+    assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.startswith("error: junk.csv")
