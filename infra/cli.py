@@ -68,7 +68,7 @@ def _validate(args: argparse.Namespace) -> int:
     from infra.validation import UnreadableFile
 
     try:
-        base = read_dataset(args.data) if args.kind == "radios" else None
+        base = read_dataset(args.data) if args.kind in ("radios", "sites") else None
         _, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
     except UnreadableFile as exc:
         print(f"error: {exc}", file=sys.stderr)

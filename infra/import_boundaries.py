@@ -52,6 +52,10 @@ def _open(path: Path, workdir: Path) -> gpd.GeoDataFrame:
 
 def _candidates(level: str) -> pd.DataFrame:
     reg = read_hanoi_register()
+    if level == "ward_legacy":
+        w = reg.legacy
+        return pd.DataFrame({"code": w["ward_code"], "name": w["ward_name"], "type": w["ward_type"],
+                             "district": w["district_name"]})
     if level == "district":
         d = reg.legacy.drop_duplicates("district_code")
         return pd.DataFrame({"code": d["district_code"], "name": d["district_name"], "type": d["district_type"]})
@@ -59,10 +63,17 @@ def _candidates(level: str) -> pd.DataFrame:
     return pd.DataFrame({"code": u["unit_code"], "name": u["name"], "type": u["unit_type"]})
 
 
-def _match(names: pd.Series, level: str) -> pd.Series:
-    """Official code per name (NaN when unmatched or ambiguous)."""
+def _match(names: pd.Series, level: str, districts: pd.Series | None = None) -> pd.Series:
+    """Official code per name (NaN when unmatched or ambiguous); legacy wards may use their district's name."""
     cand = _candidates(level)
-    with_type = {fold(f"{t} {n}", strip_prefix=False): c for c, n, t in cand.itertuples(index=False)}
+    if level == "ward_legacy" and districts is not None:
+        in_district = {(fold(d), fold(n)): c for c, n, d in cand[["code", "name", "district"]].itertuples(index=False)}
+        by_pair = pd.Series([in_district.get((fold(d or ""), fold(n or ""))) for d, n in zip(districts, names,
+                                                                                           strict=True)],
+                            index=names.index)
+        return by_pair.fillna(_match(names, level)).where(lambda s: s.notna(), None)
+    triples = cand[["code", "name", "type"]].itertuples(index=False)
+    with_type = {fold(f"{t} {n}", strip_prefix=False): c for c, n, t in triples}
     bare = cand.assign(key=cand["name"].map(fold)).groupby("key")["code"].agg(list)
     unique = {k: v[0] for k, v in bare.items() if len(v) == 1}
 
@@ -72,6 +83,9 @@ def _match(names: pd.Series, level: str) -> pd.Series:
         return with_type.get(fold(name, strip_prefix=False)) or unique.get(fold(name))
 
     return names.map(one)
+
+
+_LEVELS = ("district", "commune_2025", "ward_legacy")
 
 
 def _name_column(frame: pd.DataFrame) -> str:
@@ -93,8 +107,9 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
     path
         GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ.
     layer
-        Layer name to give the units; ``None`` uses ``district`` or ``commune_2025``,
-        whichever the names match best.
+        Layer name to give the units; ``None`` uses ``district``, ``commune_2025`` or
+        ``ward_legacy`` (the wards before 1 Jul 2025, e.g. GADM ``NAME_3`` with its
+        ``NAME_2`` district), whichever the names match best.
     name_column
         Column holding the unit names; ``None`` recognises the schema.
     max_bytes
@@ -138,7 +153,8 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
         level, codes = "commune_2025", raw["code"].astype("string").where(lambda c: c.isin(_candidates(
             "commune_2025")["code"]))
     else:
-        by_level = {lv: _match(names, lv) for lv in ("district", "commune_2025")}
+        parent = raw["NAME_2"].astype("string") if col == "NAME_3" and "NAME_2" in raw.columns else None
+        by_level = {lv: _match(names, lv, parent if lv == "ward_legacy" else None) for lv in _LEVELS}
         level = max(by_level, key=lambda lv: by_level[lv].notna().sum())
         codes = by_level[level]
     for i in raw.index[codes.isna() & polygonal]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
@@ -136,8 +137,8 @@ def _numbers(frame: pd.DataFrame, cols: Mapping[str, str], canon: str, rep: Impo
     return num.where(~bad)
 
 
-def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport,
-               grid: str) -> tuple[np.ndarray, np.ndarray]:
+def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport, grid: str,
+               territory: shapely.Geometry | None = None) -> tuple[np.ndarray, np.ndarray]:
     """lon/lat per row from lat/lon (decimal or DMS) or VN-2000 x/y; swapped pairs repaired."""
     n = len(frame)
     lon, lat = np.full(n, np.nan), np.full(n, np.nan)
@@ -169,7 +170,10 @@ def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport,
     else:
         rep.add(None, "", "", "no coordinate columns", "add lat/lon (or vĩ độ/kinh độ) or VN-2000 x/y columns")
         return lon, lat
-    outside = np.isfinite(lon) & np.isfinite(lat) & ~in_hanoi(lon, lat)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    outside = finite & ~in_hanoi(lon, lat)
+    if territory is not None:  # the dataset's own territory, not just the rough extent
+        outside |= finite & ~shapely.contains_xy(territory, np.nan_to_num(lon), np.nan_to_num(lat))
     for i in np.flatnonzero(outside):
         rep.add(i + 1, cols.get("lat", cols.get("x", "")), f"{lat[i]:.5f}, {lon[i]:.5f}", "point outside Hanoi",
                 "check the coordinates (and the VN-2000 zone: --grid vn2000_local or vn2000_utm48)")
@@ -177,6 +181,7 @@ def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport,
 
 
 def read_sites(path: Path, *, columns: Mapping[str, str] | None = None, grid: str = "vn2000_local",
+               territory: shapely.Geometry | None = None,
                max_bytes: int | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Import a site inventory (one row per site).
 
@@ -189,6 +194,8 @@ def read_sites(path: Path, *, columns: Mapping[str, str] | None = None, grid: st
     grid
         VN-2000 grid of ``x``/``y`` columns (``vn2000_local`` = EPSG:5897, ``vn2000_utm48``
         = EPSG:3405, or any CRS).
+    territory
+        Polygon (EPSG:4326) sites must lie in; ``None`` checks the rough Hanoi extent only.
     max_bytes
         Upload size limit.
 
@@ -215,7 +222,7 @@ def read_sites(path: Path, *, columns: Mapping[str, str] | None = None, grid: st
         rep.add(i + 1, cols["site_id"], "", "empty site id", "give every site an id")
     for i in frame.index[ids.duplicated() & (ids != "")]:
         rep.add(i + 1, cols["site_id"], ids[i], "duplicate site id (first occurrence kept)", "make site ids unique")
-    lon, lat = _positions(frame, cols, rep, grid)
+    lon, lat = _positions(frame, cols, rep, grid, territory)
     mast = frame[cols["mast_class"]] if "mast_class" in cols else pd.Series("", index=frame.index)
     mast_class = mast.map(lambda v: _MAST_NAMES.get(fold(v, strip_prefix=False)))
     for i in frame.index[mast_class.isna()]:

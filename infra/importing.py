@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import shapely
 
 from infra.dataset import Dataset, Provenance
 from infra.import_boundaries import read_boundaries
@@ -59,6 +60,9 @@ def _run(path: Path, kind: str, base: Dataset | None, options: dict) -> tuple[di
         units, rep = read_boundaries(path, **options)
         return {"units": units}, rep
     if kind == "sites":
+        if base is not None and "territory" not in options:
+            first = base.layers[0]
+            options = {**options, "territory": shapely.union_all(base.layer(first).geometry.buffer(0.002).to_numpy())}
         sites, rep = read_sites(path, **options)
         return {"sites": sites}, rep
     if kind == "radios":

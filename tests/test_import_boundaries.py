@@ -131,3 +131,17 @@ def test_round_trip_default_boundaries(default_ds, tmp_path):
         assert units["unit_type"].tolist() == d["unit_type"].tolist()
         assert shapely.equals_exact(units.geometry.to_numpy(), d.geometry.to_numpy(), tolerance=1e-9).all()
         assert np.allclose(units["area_km2"], d.to_crs(settings.METRIC_CRS).area / 1e6, atol=1e-3)
+
+
+def test_gadm_legacy_wards_disambiguated_by_district(tmp_path):
+    frame = gpd.GeoDataFrame({"NAME_1": ["HàNội"] * 3, "NAME_2": ["HoànKiếm", "ThườngTín", "BaĐình"],
+                              "NAME_3": ["ChươngDương", "ChươngDương", "PhúcXá"]},
+                             geometry=[shapely.box(105.80 + i / 100, 21.0, 105.81 + i / 100, 21.01) for i in range(3)],
+                             crs=4326)
+    path = tmp_path / "gadm.geojson"
+    frame.to_file(path)
+    units, rep = read_boundaries(path)
+    assert rep.ok, rep.text()
+    assert (units["layer"] == "ward_legacy").all()
+    assert units["unit_code"].tolist() == ["00067", "10237", "00001"]
+    assert units["unit_type"].tolist() == ["phường", "xã", "phường"]

@@ -199,3 +199,12 @@ def test_round_trip_default_inventory(default_ds, tmp_path):
     assert np.allclose(sites.geometry.x, s.geometry.x) and np.allclose(sites.geometry.y, s.geometry.y)
     rcols = ["site_id", "operator", "technology", "band_mhz", "on_date", "off_date", "pilot", "range_m"]
     pd.testing.assert_frame_equal(radios[rcols].astype(str), default_ds.radios[rcols].astype(str))
+
+
+def test_sites_outside_the_territory_are_rejected(tmp_path):
+    import shapely
+
+    f = write(tmp_path, "s.csv", "site_id,lat,lon\nIN,21.03,105.85\nOUT,21.03,105.95\n")
+    territory = shapely.box(105.80, 21.00, 105.90, 21.10)
+    sites, rep = read_sites(f, territory=territory)
+    assert sites["site_id"].tolist() == ["IN"] and problems(rep) == {(2, "lat", "point outside Hanoi")}

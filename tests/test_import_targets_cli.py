@@ -96,3 +96,11 @@ def test_every_kind_refuses_garbage_cleanly(tmp_path, kind):
     junk.write_bytes(b"\x00\x01garbage")
     out = run("validate", junk, "--kind", kind)
     assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.startswith("error: junk.csv")
+
+
+def test_default_targets_round_trip(default_ds, tmp_path):
+    cols = ["layer", "unit_code", "metric", "year", "target", "source"]
+    default_ds.targets[cols].to_csv(tmp_path / "t.csv", index=False)
+    t, rep = read_targets_file(tmp_path / "t.csv")
+    assert rep.ok
+    pd.testing.assert_frame_equal(t, default_ds.targets[cols].reset_index(drop=True), check_dtype=False)
