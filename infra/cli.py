@@ -39,6 +39,25 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_map(args: argparse.Namespace) -> int:
+    from infra.coverage_map import MapView
+    from infra.engine import ModelOptions
+    from infra.export import export_map_html
+    from infra.io import read_dataset
+
+    ds = read_dataset(args.data)
+    codes = set(ds.layer(args.layer)["unit_code"])
+    unknown = [u for u in args.unit or [] if u not in codes]
+    if unknown:
+        print(f"error: unknown unit code(s) {', '.join(unknown)} in layer {args.layer}", file=sys.stderr)
+        return 2
+    view = MapView(layer=args.layer, as_of=args.as_of, units=tuple(args.unit or ()), metric=args.metric,
+                   technology=args.technology, operator=args.operator, footprints=args.footprints or "")
+    path = export_map_html(ds, view, args.output, options=ModelOptions(model=args.model))
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
 def _mapping(items: list[str] | None) -> dict[str, str]:
     out = {}
     for item in items or []:
@@ -131,6 +150,18 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
     r.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     r.set_defaults(func=_report)
+    e = sub.add_parser("export-map", help="the coverage map as a standalone HTML file")
+    e.add_argument("--layer", default="district", help="admin layer")
+    e.add_argument("--unit", action="append", help="unit code to show (repeatable; all when omitted)")
+    e.add_argument("--as-of", type=_date, default=dt.date.today(), help="date YYYY-MM-DD (default: today)")
+    e.add_argument("--metric", default="area_coverage_pct", help="choropleth metric (engine name)")
+    e.add_argument("--technology", default="4G", help="technology of the metric (or *)")
+    e.add_argument("--operator", default="*", help="operator of the metric (or *)")
+    e.add_argument("--footprints", default=None, help="draw the footprints of this technology")
+    e.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help="coverage model")
+    e.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
+    e.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    e.set_defaults(func=_export_map)
     v = sub.add_parser("validate", help="check a file and print its validation report (exit 0/1/2)")
     _add_import_args(v)
     v.set_defaults(func=_validate)

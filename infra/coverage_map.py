@@ -1,0 +1,231 @@
+"""The coverage map: choropleth of a metric, technology and mast-class layers, footprints, popups.
+
+Builders return folium objects and never import streamlit. Every text from
+data is escaped (:func:`html.escape`) before it is embedded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass, field
+
+import branca.colormap as cm
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium import plugins
+
+from infra import settings
+from infra.dataset import Dataset
+from infra.footprints import footprints
+from infra.maps import MAST_COLOURS, active_sites, legend_box, notice_box
+
+TECH_COLOURS: dict[str, str] = {"2G": "#8c564b", "2G off": "#bbbbbb", "3G": "#9467bd", "4G": "#1f77b4",
+                                "5G": "#d62728", "5G pilot": "#ff7f0e"}
+ATTRIBUTION = "Map data © OpenStreetMap contributors; admin codes: vietnamadminunits (MIT)"
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows: layer, units, date, filters and the metric of the choropleth.
+
+    Attributes
+    ----------
+    layer
+        Admin layer.
+    as_of
+        Date.
+    units
+        Unit codes to show; empty means all.
+    operators, technologies
+        Filters of the site and footprint layers; empty means all.
+    metric, technology, operator
+        The choropleth metric (engine names), e.g. ``area_coverage_pct`` / ``4G`` / ``*``.
+    footprints
+        Draw the coverage footprints of this technology ('' for none).
+    title
+        Title of the map.
+    """
+
+    layer: str = settings.LAYER_DISTRICT
+    as_of: dt.date = field(default_factory=dt.date.today)
+    units: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    metric: str = "area_coverage_pct"
+    technology: str = "4G"
+    operator: str = "*"
+    footprints: str = ""
+    title: str = "Hanoi telecom infrastructure transition"
+
+    def describe(self) -> str:
+        """One line describing the view (for titles and exports)."""
+        units = ", ".join(self.units) if self.units else "all units"
+        ops = ", ".join(self.operators) if self.operators else "all operators"
+        techs = ", ".join(self.technologies) if self.technologies else "all technologies"
+        return f"{self.layer}: {units} · {ops} · {techs} · as of {self.as_of:%Y-%m-%d}"
+
+
+def _radios_at(ds: Dataset, view: MapView) -> pd.DataFrame:
+    r = ds.radios
+    if view.operators:
+        r = r[r["operator"].isin(view.operators)]
+    if view.technologies:
+        r = r[r["technology"].isin(view.technologies)]
+    t = pd.Timestamp(view.as_of)
+    started = r["on_date"].isna() | (r["on_date"] <= t)
+    ended = r["off_date"].notna() & (r["off_date"] <= t)
+    return r.assign(on_air=started & ~ended, was_on=started & ended)
+
+
+def _history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
+    """Popup text per site (escaped, one line per fact): name, mast, owner, built/removed, radios with on–off."""
+    def fmt(d: pd.Series) -> pd.Series:
+        return d.dt.strftime("%Y-%m-%d").fillna("")
+
+    r = radios.sort_values(["technology", "operator", "on_date"])
+    lines = ("\n" + r["technology"] + np.where(r["pilot"], " pilot", "") + " " + r["operator"].map(html.escape)
+             + " " + fmt(r["on_date"]) + "–" + fmt(r["off_date"])).groupby(r["site_id"]).agg("".join)
+    head = (sites["name"].fillna(sites["site_id"]).astype(str).map(html.escape) + " ("
+            + sites["site_id"].astype(str).map(html.escape) + ")\n" + sites["mast_class"].astype(str).map(html.escape)
+            + " · " + sites["owner"].fillna("").astype(str).map(html.escape) + " · built " + fmt(sites["built_on"])
+            + np.where(sites["removed_on"].notna(), " · removed " + fmt(sites["removed_on"]), ""))
+    return head + sites["site_id"].map(lines).fillna("")
+
+
+def _rounded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Coordinates rounded to 5 decimals (about 1 m), for display only: keeps exports small."""
+    return frame.set_geometry(shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, 5)))
+
+
+def _points(frame: gpd.GeoDataFrame, *, name: str, colour: str, show: bool = True, popup: bool = False,
+            radius: float = 3, by_mast: bool = False) -> folium.GeoJson:
+    """Canvas circle markers (coloured by mast class with ``by_mast``); coordinates rounded to 1 m."""
+    props = (["history"] if popup else []) + (["mast_class"] if by_mast else [])
+    coords = [[round(g.x, 5), round(g.y, 5)] for g in frame.geometry]
+    if props:
+        features = [{"type": "Feature", "properties": dict(zip(props, values, strict=True)),
+                     "geometry": {"type": "Point", "coordinates": xy}}
+                    for xy, values in zip(coords, frame[props].itertuples(index=False), strict=True)]
+    else:  # one MultiPoint: Leaflet still draws a marker per point, at a fifth of the bytes
+        features = [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": coords}}]
+    data = {"type": "FeatureCollection", "features": features}
+    return folium.GeoJson(
+        data, name=name, show=show,
+        marker=folium.CircleMarker(radius=radius, weight=0.6, color=colour, fill=True, fill_color=colour,
+                                   fill_opacity=0.8),
+        popup=folium.GeoJsonPopup(["history"], labels=False, max_width=420, style="white-space:pre-line")
+        if popup else None,
+        style_function=(lambda f: {"color": MAST_COLOURS.get(f["properties"]["mast_class"], colour),
+                                   "fillColor": MAST_COLOURS.get(f["properties"]["mast_class"], colour)})
+        if by_mast else None,
+    )
+
+
+def choropleth(units: gpd.GeoDataFrame, values: pd.Series, *, caption: str) -> tuple[folium.GeoJson, cm.ColorMap]:
+    """Units coloured by ``values`` (indexed by unit code), with a tooltip and a colour legend."""
+    vmax = 100.0 if caption.endswith("(%)") else max(float(values.max() if len(values) else 0), 1.0)
+    cmap = cm.LinearColormap(["#f7fbff", "#6baed6", "#08306b"], vmin=0, vmax=vmax, caption=caption)
+    data = _rounded(units[["unit_code", "name", "unit_type", "geometry"]].copy())
+    for c in ("unit_code", "name", "unit_type"):
+        data[c] = data[c].astype(str).map(html.escape)
+    data["value"] = units["unit_code"].map(values).round(2)
+    data["value_text"] = data["value"].map(lambda v: "no data" if pd.isna(v) else f"{v:,.2f}")
+
+    def style(feature: dict) -> dict:
+        v = feature["properties"]["value"]
+        return {"fillColor": "#cccccc" if v is None else cmap(v), "color": "#2c3e50", "weight": 1,
+                "fillOpacity": 0.65}
+
+    layer = folium.GeoJson(
+        data.to_json(drop_id=True), name=f"Choropleth: {caption}", style_function=style,
+        highlight_function=lambda _: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(["name", "unit_code", "value_text"], aliases=["Unit", "Code", caption]),
+    )
+    return layer, cmap
+
+
+def coverage_map(ds: Dataset, view: MapView, values: pd.Series) -> folium.Map:
+    """The full map of a view.
+
+    Parameters
+    ----------
+    ds
+        Dataset.
+    view
+        What to show.
+    values
+        The choropleth metric per unit code (from the engine).
+
+    Returns
+    -------
+    folium.Map
+        Layers: the choropleth, ``Passive sites`` (by mast class, with history
+        popups), ``Bulky masts in restricted zones``, one layer per technology
+        (``5G pilot`` apart, ``2G switched off``), ``Restricted zones`` and, if
+        asked, ``Footprints``; layer control, fullscreen, measure, scale, legends
+        and the data notices.
+    """
+    units = ds.layer(view.layer)
+    if view.units:
+        units = units[units["unit_code"].isin(view.units)]
+    m = folium.Map(location=[21.03, 105.80], zoom_start=10, tiles=None, prefer_canvas=True, control_scale=True)
+    folium.TileLayer("OpenStreetMap", attr=ATTRIBUTION, name="OpenStreetMap").add_to(m)
+    caption = f"{view.metric} {view.technology}/{view.operator}" + (" (%)" if view.metric.endswith("pct") else "")
+    layer, cmap = choropleth(units, values, caption=caption)
+    layer.add_to(m)
+    cmap.add_to(m)
+    area = shapely.union_all(units.geometry.to_numpy())
+    sites = active_sites(ds.sites, view.as_of)
+    sites = sites[sites.geometry.within(area)]
+    radios = _radios_at(ds, view)
+    radios = radios[radios["site_id"].isin(sites["site_id"])]
+    if view.operators or view.technologies:
+        sites = sites[sites["site_id"].isin(radios.loc[radios["on_air"], "site_id"])]
+    sites = sites.assign(history=_history(sites, radios[radios["site_id"].isin(sites["site_id"])]).to_numpy())
+    _points(sites, name=f"Passive sites by mast class ({len(sites):,})", colour="#555555", popup=True,
+            by_mast=True).add_to(m)
+    zone = shapely.union_all(ds.zones.geometry.to_numpy()) if len(ds.zones) else shapely.Polygon()
+    bulky = sites[sites["mast_class"].isin(settings.BULKY_MAST_CLASSES) & sites.geometry.within(zone)]
+    _points(bulky, name=f"Bulky masts in restricted zones ({len(bulky)})", colour="#e31a1c", radius=6).add_to(m)
+    for label, sel in _tech_layers(radios):
+        pts = sites[sites["site_id"].isin(radios.loc[sel, "site_id"])]
+        _points(pts, name=f"{label} ({len(pts):,})", colour=TECH_COLOURS[label], show=label in ("5G", "5G pilot"),
+                radius=2.5).add_to(m)
+    if len(ds.zones):
+        folium.GeoJson(_rounded(ds.zones[["geometry"]]).to_json(drop_id=True), name="Restricted zones", show=False,
+                       style_function=lambda _: {"color": "#c0392b", "weight": 1, "fillOpacity": 0.2}).add_to(m)
+    if view.footprints:
+        _footprint_layer(sites, radios, view.footprints).add_to(m)
+    plugins.Fullscreen().add_to(m)
+    plugins.MeasureControl(primary_length_unit="meters", primary_area_unit="sqmeters").add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.get_root().html.add_child(legend_box("Technology · mast class", {**TECH_COLOURS, **MAST_COLOURS}))
+    m.get_root().html.add_child(notice_box(ds.notices() or ["No approximate or synthetic data in this view."]))
+    return m
+
+
+def _tech_layers(radios: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    tech, pilot = radios["technology"], radios["pilot"]
+    return [("2G", radios["on_air"] & (tech == "2G")), ("2G off", radios["was_on"] & (tech == "2G")),
+            ("3G", radios["on_air"] & (tech == "3G")), ("4G", radios["on_air"] & (tech == "4G")),
+            ("5G", radios["on_air"] & (tech == "5G") & ~pilot), ("5G pilot", radios["on_air"] & (tech == "5G") & pilot)]
+
+
+def _footprint_layer(sites: gpd.GeoDataFrame, radios: pd.DataFrame, tech: str) -> folium.GeoJson:
+    """Union of the fixed-model footprints of one technology (simplified 25 m), hidden by default."""
+    from infra.coverage_model import radio_ranges
+
+    r = radios[radios["on_air"] & (radios["technology"] == tech)]
+    pts = sites.set_index("site_id").loc[r["site_id"]].to_crs(settings.METRIC_CRS).geometry
+    fps = footprints(np.c_[pts.x, pts.y], radio_ranges(r).to_numpy(), r["azimuth_deg"].to_numpy(float),
+                     r["beamwidth_deg"].to_numpy(float))
+    union = _rounded(gpd.GeoDataFrame(geometry=[shapely.union_all(fps).simplify(25)], crs=settings.METRIC_CRS)
+                     .to_crs(4326))
+    return folium.GeoJson(json.loads(union.to_json()), name=f"Footprints {tech}", show=False,
+                          style_function=lambda _: {"color": TECH_COLOURS.get(tech, "#333"), "weight": 0.5,
+                                                    "fillOpacity": 0.15})
