@@ -1,50 +1,267 @@
 """Streamlit app: Telecom Infrastructure Transition Tracker (Hanoi).
 
-Thin on purpose: widgets, cached library calls and the map from ``infra.maps``.
-Run with ``streamlit run app.py``.
+Thin on purpose: widgets with keys, cached library calls, views from ``infra``.
+Run with ``streamlit run app.py``. Every view shows what is approximate or synthetic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from infra import read_dataset
-from infra.maps import active_sites, overview_map
+from infra import read_dataset, settings
+from infra.coverage_map import MapView, site_history
+from infra.engine import Engine, ModelOptions
+from infra.export import map_for_export, metric_values
+from infra.importing import KINDS, import_file, merge_into
+from infra.plan import TARGET_METRICS, plan_vs_actual
+from infra.report import unit_table, write_table
+from infra.validation import UnreadableFile
 
 st.set_page_config(page_title="Hanoi telecom transition tracker", layout="wide")
+TODAY = dt.date.today()
+LAYER_LABELS = {"district": "Districts 2017–2025 (the plan's units)", "commune_2025": "Communes and wards since 2025"}
+VIEWS = ["Map", "Units", "Plan", "Transition", "Data"]
+METRICS = ["area_coverage_pct", "pop_coverage_pct", "sites_on_air", "radios_on_air", "two_g_off_pct",
+           "sites_5g_commercial", "sites_5g_pilot", "shared_site_pct", "sites_standing", "bulky_masts_in_zones"]
+URL_KEYS = ("layer", "units", "operators", "technologies", "as_of", "model", "view", "metric", "metric_tech", "data")
 
 
+# --- cached library calls ---------------------------------------------------------------------------
 @st.cache_resource(show_spinner="Loading the default data…")
 def load_default():
-    """The embedded default dataset (read once per server)."""
+    """The embedded default dataset."""
     return read_dataset()
 
 
+@st.cache_resource(show_spinner="Preparing the coverage engine…", max_entries=4)
+def engine(data_key: str, model: str, radius_5g: float, _ds) -> Engine:
+    """One engine per dataset and coverage model (its caches make later dates fast)."""
+    opts = ModelOptions(model=model, fixed_radii_m=(("5G", radius_5g),))
+    return Engine(_ds.units, _ds.sites, _ds.radios, _ds.zones, options=opts)
+
+
+@st.cache_data(show_spinner="Computing metrics…", max_entries=64)
+def metrics_at(data_key: str, model: str, radius_5g: float, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
+    """All metrics of both layers at one date."""
+    return _eng.metrics(as_of)
+
+
+@st.cache_resource(max_entries=4)
+def history(data_key: str, _ds) -> pd.Series:
+    """Popup text of every site of a dataset (independent of the view)."""
+    return site_history(_ds.sites, _ds.radios)
+
+
+@st.cache_data(show_spinner="Computing the yearly series…", max_entries=16)
+def series(data_key: str, model: str, radius_5g: float, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
+    """Metrics at the end of each year 2019–2030 and at ``as_of``."""
+    dates = sorted({*(dt.date(y, 12, 31) for y in range(2019, 2031)), as_of})
+    return _eng.series(dates)
+
+
+# --- state, query parameters ------------------------------------------------------------------------
+def init_state() -> None:
+    """Seed widget state from the URL once, so a view can be shared as a link."""
+    if st.session_state.get("_seeded"):
+        return
+    q = st.query_params
+    many = {"units", "operators", "technologies"}
+    for key in URL_KEYS:
+        if key in q:
+            st.session_state[key] = q.get_all(key) if key in many else q[key]
+    if "as_of" in st.session_state and isinstance(st.session_state["as_of"], str):
+        try:
+            st.session_state["as_of"] = dt.date.fromisoformat(st.session_state["as_of"])
+        except ValueError:
+            del st.session_state["as_of"]
+    st.session_state["_seeded"] = True
+
+
+def sync_url() -> None:
+    """Write the current selections to the URL."""
+    out = {}
+    for key in URL_KEYS:
+        v = st.session_state.get(key)
+        if v in (None, [], ""):
+            continue
+        out[key] = [str(x) for x in v] if isinstance(v, list) else str(v)
+    st.query_params.from_dict(out)
+
+
+def current_dataset():
+    """The dataset chosen in the sidebar (default or imported in the Data view) and its cache key."""
+    if st.session_state.get("data") == "imported" and "imported" in st.session_state:
+        return st.session_state["imported"], st.session_state["imported_key"]
+    return load_default(), "default"
+
+
+# --- page ---------------------------------------------------------------------------------------------
+init_state()
+for key, pending in (("data", "_pending_data"), ("units", "_pending_units")):  # set by the views, applied here
+    if pending in st.session_state:
+        st.session_state[key] = st.session_state.pop(pending)
+st.session_state.setdefault("as_of", TODAY)
+st.session_state.setdefault("view", "Map")
 st.title("Telecom Infrastructure Transition Tracker — Hanoi")
+sources = ["default"] + (["imported"] if "imported" in st.session_state else [])
+if st.session_state.get("data") not in sources:
+    st.session_state["data"] = "default"
+st.sidebar.radio("Data", sources, key="data", format_func={"default": "Embedded default (demo)",
+                                                          "imported": "Imported in the Data view"}.get)
 try:
-    ds = load_default()
+    ds, data_key = current_dataset()
 except (ValueError, FileNotFoundError) as exc:
     st.error(str(exc))
     st.stop()
-
 for notice in ds.notices():
     st.warning(notice)
 
-labels = {"district": "Districts 2017–2025 (the plan's units)", "commune_2025": "Communes and wards since 1 Jul 2025"}
-layer = st.sidebar.radio("Admin layer", ds.layers, format_func=lambda k: labels.get(k, k), key="layer")
-as_of = st.sidebar.date_input("As of", value=dt.date.today(), min_value=dt.date(2019, 1, 1),
-                              max_value=dt.date(2030, 12, 31), key="as_of")
-
+layer = st.sidebar.selectbox("Admin layer", ds.layers, key="layer", format_func=lambda k: LAYER_LABELS.get(k, k))
 units = ds.layer(layer)
-standing = active_sites(ds.sites, as_of)
-c1, c2, c3 = st.columns(3)
-c1.metric("Units in layer", len(units))
-c2.metric("Sites standing", f"{len(standing):,}")
-c3.metric("Restricted zones", len(ds.zones))
+label = dict(zip(units["unit_code"], units["unit_code"] + " " + units["name"], strict=True))
+st.session_state["units"] = [u for u in st.session_state.get("units", []) if u in label]
+chosen = st.sidebar.multiselect("Units (empty = all)", list(label), key="units", format_func=label.get)
+operators = st.sidebar.multiselect("Operators (empty = all)", list(settings.OPERATORS), key="operators")
+technologies = st.sidebar.multiselect("Technologies (empty = all)", list(settings.TECHNOLOGIES), key="technologies")
+as_of = st.sidebar.slider("As of", min_value=dt.date(2019, 1, 1), max_value=dt.date(2030, 12, 31), key="as_of",
+                          format="YYYY-MM-DD")
+model = st.sidebar.selectbox("Coverage model", ["fixed", "pathloss"], key="model",
+                             help="fixed: 2G 12 km, 3G/4G 4 km, 5G 500 m; pathloss: Hata/COST-231/38.901 at 135 dB")
+radius_5g = st.sidebar.number_input("5G radius, fixed model (m)", 100.0, 5000.0,
+                                    value=settings.FIXED_RADII_M["5G"], step=50.0, key="radius_5g")
+view = st.segmented_control("View", VIEWS, key="view") or "Map"
+sync_url()
 
-st_folium(overview_map(ds, layer=layer, as_of=as_of), key="map", height=640, use_container_width=True,
-          returned_objects=[])
+eng = engine(data_key, model, radius_5g, ds)
+now = metrics_at(data_key, model, radius_5g, as_of, eng)
+in_layer = now[(now["layer"] == layer) & (now["operator"] == "*")]
+
+
+def city(metric: str, tech: str = "*") -> float | None:
+    """City value of a metric at the as-of date (None when absent)."""
+    row = in_layer[(in_layer["unit_code"] == "*") & (in_layer["metric"] == metric) & (in_layer["technology"] == tech)]
+    return None if row.empty else float(row["value"].iloc[0])
+
+
+def fmt(v: float | None, pct: bool = False) -> str:
+    """A metric value for display."""
+    return "n/a" if v is None else (f"{v:.1f} %" if pct else f"{v:,.0f}")
+
+
+c = st.columns(5)
+c[0].metric("Sites standing", fmt(city("sites_standing")))
+c[1].metric("4G area coverage", fmt(city("area_coverage_pct", "4G"), pct=True))
+c[2].metric("5G area coverage", fmt(city("area_coverage_pct", "5G"), pct=True))
+c[3].metric("2G switched off", fmt(city("two_g_off_pct", "2G"), pct=True))
+c[4].metric("Shared sites", fmt(city("shared_site_pct"), pct=True))
+
+if view == "Map":
+    m1, m2, m3 = st.columns([2, 1, 1])
+    metric = m1.selectbox("Map metric", METRICS, key="metric")
+    metric_tech = m2.selectbox("of technology", ["4G", "5G", "3G", "2G", "*"], key="metric_tech")
+    fp = m3.selectbox("Footprints", ["", *settings.TECHNOLOGIES], key="footprints",
+                      format_func=lambda t: t or "none")
+    mv = MapView(layer=layer, as_of=as_of, units=tuple(chosen), operators=tuple(operators),
+                 technologies=tuple(technologies), metric=metric, technology=metric_tech, footprints=fp)
+    values = metric_values(now, mv)
+    st.caption(f"{len(values)} units with a value · {mv.describe()}")
+    fmap = map_for_export(ds, mv, metrics=now, history=history(data_key, ds))
+    clicked = st_folium(fmap, key="map", height=620, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+    props = ((clicked or {}).get("last_active_drawing") or {}).get("properties") or {}
+    code = props.get("unit_code")
+    if code in label and code != st.session_state.get("_clicked"):
+        st.session_state["_clicked"] = code
+        st.session_state["_pending_units"] = [code]
+        st.rerun()
+    if st.toggle("Prepare this map as a standalone HTML file", key="prep_export"):  # renders the map once more
+        st.download_button("Download the map (HTML)", fmap.get_root().render(),
+                           file_name=f"hanoi_{layer}_{as_of:%Y%m%d}.html", mime="text/html", key="dl_map")
+
+elif view == "Units":
+    table, _ = unit_table(ds, layer=layer, as_of=as_of, engine=eng,
+                          series=series(data_key, model, radius_5g, as_of, eng))
+    if chosen:
+        table = table[table["unit_code"].isin([*chosen, "*"])]
+    plain = pd.DataFrame(table.drop(columns="geometry"))
+    status_cols = [col for col in plain.columns if col.endswith(":status")]
+    colours = {"achieved": "#c7e9c0", "on track": "#fff3b0", "behind": "#fcbba1", "placeholder target": "#e0e0e0"}
+    st.dataframe(plain.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=status_cols),
+                 key="units_table", hide_index=True)
+    notices = ds.notices()
+    d1, d2, d3 = st.columns(3)
+    d1.download_button("CSV", plain.to_csv(index=False), file_name=f"units_{layer}_{as_of}.csv", key="dl_csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        xlsx = write_table(table, Path(tmp) / "u.xlsx", fmt="xlsx", notices=notices).read_bytes()
+        gpkg = write_table(table, Path(tmp) / "u.gpkg", fmt="gpkg", notices=notices).read_bytes()
+    d2.download_button("Excel", xlsx, file_name=f"units_{layer}_{as_of}.xlsx", key="dl_xlsx")
+    d3.download_button("GeoPackage", gpkg, file_name=f"units_{layer}_{as_of}.gpkg", key="dl_gpkg")
+
+elif view == "Plan":
+    s = series(data_key, model, radius_5g, as_of, eng)
+    codes = chosen or ["*"]
+    tmetric = st.selectbox("Target", list(TARGET_METRICS), key="target_metric")
+    plan = plan_vs_actual(ds.targets, s, as_of=as_of, layer=layer)
+    plan = plan[(plan["target_metric"] == tmetric) & plan["unit_code"].isin(codes)]
+    metric, tech, op = TARGET_METRICS[tmetric]
+    actual = s[(s["layer"] == layer) & s["unit_code"].isin(codes) & (s["metric"] == metric)
+               & (s["technology"] == tech) & (s["operator"] == op)]
+    targets = ds.targets[(ds.targets["layer"] == layer) & (ds.targets["metric"] == tmetric)
+                         & ds.targets["unit_code"].isin(codes)]
+    if targets.empty:
+        st.info(f"No target for {tmetric} in the selected units.")
+    lines = alt.Chart(actual).mark_line(point=True).encode(
+        x=alt.X("as_of:T", title="date"), y=alt.Y("value:Q", title=tmetric), color="unit_code:N")
+    marks = alt.Chart(targets.assign(date=pd.to_datetime(targets["year"].astype(str) + "-12-31"))).mark_point(
+        shape="diamond", size=120, filled=True).encode(x="date:T", y="target:Q", color="unit_code:N",
+                                                      tooltip=["unit_code", "year", "target", "source"])
+    st.altair_chart(lines + marks, key="plan_chart")
+    st.dataframe(plan[["unit_code", "actual", "path", "next_year", "next_target", "gap", "status", "trend",
+                       "source"]], key="plan_table", hide_index=True)
+
+elif view == "Transition":
+    s = series(data_key, model, radius_5g, as_of, eng)
+    scope = chosen or ["*"]
+    part = s[(s["layer"] == layer) & s["unit_code"].isin(scope) & (s["operator"] == "*")]
+    g2 = part[(part["metric"] == "radios_on_air") & (part["technology"] == "2G")]
+    g4 = part[(part["metric"] == "area_coverage_pct") & (part["technology"] == "4G")]
+    g5 = part[part["metric"].isin(["sites_5g_pilot", "sites_5g_commercial"])]
+    a, b = st.columns(2)
+    a.altair_chart(alt.Chart(g2).mark_line(point=True).encode(x="as_of:T", y=alt.Y("value:Q", title="2G radios on air"),
+                                                              color="unit_code:N"), key="chart_2g")
+    b.altair_chart(alt.Chart(g4).mark_line(point=True).encode(x="as_of:T", y=alt.Y("value:Q", title="4G area (%)"),
+                                                              color="unit_code:N"), key="chart_4g")
+    st.altair_chart(alt.Chart(g5).mark_bar().encode(x="as_of:T", y=alt.Y("value:Q", title="5G sites"),
+                                                    color="metric:N", column="unit_code:N"), key="chart_5g")
+
+else:  # Data
+    st.write("Upload boundaries, inventories, OpenCelliD exports or targets; every row is imported or reported.")
+    kind = st.selectbox("Kind of file", KINDS, key="upload_kind")
+    up = st.file_uploader("File", key="upload_file")
+    if up is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(up.name).name
+            path.write_bytes(up.getvalue())
+            try:
+                frames, rep = import_file(path, kind, base=ds)
+            except UnreadableFile as exc:
+                st.error(str(exc))
+            else:
+                (st.success if rep.ok else st.warning)(rep.summary())
+                st.dataframe(rep.frame(), key="import_report", hide_index=True)
+                if st.button("Use this data", key="use_import"):
+                    merged = merge_into(ds, frames, source=up.name)
+                    merged.validate()
+                    st.session_state["imported"] = merged
+                    st.session_state["imported_key"] = f"imported:{up.name}:{len(st.session_state)}"
+                    st.session_state["_pending_data"] = "imported"
+                    st.rerun()
+
 st.caption("Sources: " + "; ".join(f"{k}: {p.source}" for k, p in ds.provenance.items()))

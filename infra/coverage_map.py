@@ -82,7 +82,7 @@ def _radios_at(ds: Dataset, view: MapView) -> pd.DataFrame:
     return r.assign(on_air=started & ~ended, was_on=started & ended)
 
 
-def _history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
+def site_history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
     """Popup text per site (escaped, one line per fact): name, mast, owner, built/removed, radios with on–off."""
     def fmt(d: pd.Series) -> pd.Series:
         return d.dt.strftime("%Y-%m-%d").fillna("")
@@ -94,7 +94,7 @@ def _history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
             + sites["site_id"].astype(str).map(html.escape) + ")\n" + sites["mast_class"].astype(str).map(html.escape)
             + " · " + sites["owner"].fillna("").astype(str).map(html.escape) + " · built " + fmt(sites["built_on"])
             + np.where(sites["removed_on"].notna(), " · removed " + fmt(sites["removed_on"]), ""))
-    return head + sites["site_id"].map(lines).fillna("")
+    return pd.Series((head + sites["site_id"].map(lines).fillna("")).to_numpy(), index=sites["site_id"].to_numpy())
 
 
 def _rounded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -106,11 +106,12 @@ def _points(frame: gpd.GeoDataFrame, *, name: str, colour: str, show: bool = Tru
             radius: float = 3, by_mast: bool = False) -> folium.GeoJson:
     """Canvas circle markers (coloured by mast class with ``by_mast``); coordinates rounded to 1 m."""
     props = (["history"] if popup else []) + (["mast_class"] if by_mast else [])
-    coords = [[round(g.x, 5), round(g.y, 5)] for g in frame.geometry]
+    coords = np.round(np.c_[frame.geometry.x, frame.geometry.y], 5).tolist()
     if props:
         features = [{"type": "Feature", "properties": dict(zip(props, values, strict=True)),
                      "geometry": {"type": "Point", "coordinates": xy}}
-                    for xy, values in zip(coords, frame[props].itertuples(index=False), strict=True)]
+                    for xy, values in zip(coords, zip(*(frame[p].tolist() for p in props), strict=True),
+                                          strict=True)]
     else:  # one MultiPoint: Leaflet still draws a marker per point, at a fifth of the bytes
         features = [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": coords}}]
     data = {"type": "FeatureCollection", "features": features}
@@ -149,7 +150,7 @@ def choropleth(units: gpd.GeoDataFrame, values: pd.Series, *, caption: str) -> t
     return layer, cmap
 
 
-def coverage_map(ds: Dataset, view: MapView, values: pd.Series) -> folium.Map:
+def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.Series | None = None) -> folium.Map:
     """The full map of a view.
 
     Parameters
@@ -160,6 +161,8 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series) -> folium.Map:
         What to show.
     values
         The choropleth metric per unit code (from the engine).
+    history
+        Popup text per site id (:func:`site_history` of the whole dataset); computed when ``None``.
 
     Returns
     -------
@@ -186,7 +189,9 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series) -> folium.Map:
     radios = radios[radios["site_id"].isin(sites["site_id"])]
     if view.operators or view.technologies:
         sites = sites[sites["site_id"].isin(radios.loc[radios["on_air"], "site_id"])]
-    sites = sites.assign(history=_history(sites, radios[radios["site_id"].isin(sites["site_id"])]).to_numpy())
+    if history is None:
+        history = site_history(sites, ds.radios[ds.radios["site_id"].isin(sites["site_id"])])
+    sites = sites.assign(history=sites["site_id"].map(history).fillna("").to_numpy())
     _points(sites, name=f"Passive sites by mast class ({len(sites):,})", colour="#555555", popup=True,
             by_mast=True).add_to(m)
     zone = shapely.union_all(ds.zones.geometry.to_numpy()) if len(ds.zones) else shapely.Polygon()
