@@ -59,6 +59,12 @@ def history(data_key: str, _ds) -> pd.Series:
     return site_history(_ds.sites, _ds.radios)
 
 
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
+def built_map(data_key: str, model: str, radius_5g: float, mv: MapView, _ds, _now: pd.DataFrame):
+    """The folium map of a view (built once per view; streamlit-folium renders it)."""
+    return map_for_export(_ds, mv, metrics=_now, history=history(data_key, _ds))
+
+
 @st.cache_data(show_spinner="Computing the yearly series…", max_entries=16)
 def series(data_key: str, model: str, radius_5g: float, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
     """Metrics at the end of each year 2019–2030 and at ``as_of``."""
@@ -172,7 +178,7 @@ if view == "Map":
                  technologies=tuple(technologies), metric=metric, technology=metric_tech, footprints=fp)
     values = metric_values(now, mv)
     st.caption(f"{len(values)} units with a value · {mv.describe()}")
-    fmap = map_for_export(ds, mv, metrics=now, history=history(data_key, ds))
+    fmap = built_map(data_key, model, radius_5g, mv, ds, now)
     clicked = st_folium(fmap, key="map", height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"])
     props = ((clicked or {}).get("last_active_drawing") or {}).get("properties") or {}
