@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from infra import read_dataset, settings
-from infra.coverage_map import MapView, site_history
+from infra.coverage_map import MapView, coverage_map, site_history
 from infra.engine import Engine, ModelOptions
 from infra.export import map_for_export, metric_values
 from infra.importing import KINDS, import_file, merge_into
@@ -62,7 +62,7 @@ def history(data_key: str, _ds) -> pd.Series:
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
 def built_map(data_key: str, model: str, radius_5g: float, mv: MapView, _ds, _now: pd.DataFrame):
     """The folium map of a view (built once per view; streamlit-folium renders it)."""
-    return map_for_export(_ds, mv, metrics=_now, history=history(data_key, _ds))
+    return coverage_map(_ds, mv, metric_values(_now, mv), history=history(data_key, _ds))
 
 
 @st.cache_data(show_spinner="Computing the yearly series…", max_entries=16)
@@ -188,7 +188,8 @@ if view == "Map":
         st.session_state["_pending_units"] = [code]
         st.rerun()
     if st.toggle("Prepare this map as a standalone HTML file", key="prep_export"):  # renders the map once more
-        st.download_button("Download the map (HTML)", fmap.get_root().render(),
+        export = map_for_export(ds, mv, metrics=now, history=history(data_key, ds))  # with title and sources
+        st.download_button("Download the map (HTML)", export.get_root().render(),
                            file_name=f"hanoi_{layer}_{as_of:%Y%m%d}.html", mime="text/html", key="dl_map")
 
 elif view == "Units":
