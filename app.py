@@ -12,6 +12,7 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -180,13 +181,14 @@ if view == "Map":
     st.caption(f"{len(values)} units with a value · {mv.describe()}")
     fmap = built_map(data_key, model, radius_5g, mv, ds, now)
     clicked = st_folium(fmap, key="map", height=620, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
-    props = ((clicked or {}).get("last_active_drawing") or {}).get("properties") or {}
-    code = props.get("unit_code")
-    if code in label and code != st.session_state.get("_clicked"):
-        st.session_state["_clicked"] = code
-        st.session_state["_pending_units"] = [code]
-        st.rerun()
+                        returned_objects=["last_clicked", "last_object_clicked"])
+    where = (clicked or {}).get("last_object_clicked") or (clicked or {}).get("last_clicked")
+    if where and where != st.session_state.get("_clicked"):  # a click on the map selects the unit under it
+        st.session_state["_clicked"] = where
+        hit = units[units.contains(shapely.Point(where["lng"], where["lat"]))]["unit_code"].tolist()
+        if hit:
+            st.session_state["_pending_units"] = hit[:1]
+            st.rerun()
     if st.toggle("Prepare this map as a standalone HTML file", key="prep_export"):  # renders the map once more
         export = map_for_export(ds, mv, metrics=now, history=history(data_key, ds))  # with title and sources
         st.download_button("Download the map (HTML)", export.get_root().render(),

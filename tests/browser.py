@@ -1,7 +1,7 @@
 """Headless Chromium for tests: Debian's browser, the map's CDN assets served from local npm copies.
 
 The machine has no internet: folium pages load Leaflet and its plugins from CDNs,
-so every such request is answered from ``.browser-assets/node_modules`` (installed
+so every such request is answered from ``tests/assets/node_modules`` (installed
 from the npm registry by ``.ci/run``, never committed); map tiles get a blank
 tile; any other outside request is aborted.
 """
@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / ".browser-assets" / "node_modules"
+ASSETS = ROOT / "tests" / "assets" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 

@@ -1,0 +1,167 @@
+"""End to end in headless Debian Chromium: the app and the exported map, as a user sees them.
+
+No network: the map's scripts come from local npm copies (tests/browser.py). Skipped
+when chromium or those copies are missing on a developer machine; in CI (CI=true)
+missing pieces fail instead, since .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser import ARTIFACTS, ASSETS, CHROMIUM, launch, route, running_app
+
+playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
+    "playwright.sync_api", fromlist=["sync_playwright"])
+if not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
+    if os.environ.get("CI"):
+        pytest.fail("chromium or tests/assets/node_modules missing: .ci/run installs them", pytrace=False)
+    pytest.skip("needs Debian's chromium and `npm install --prefix tests/assets` (see .ci/run)",
+                allow_module_level=True)
+
+EVIL = "<img src=x onerror=alert(1)>"
+JS_STATE = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  let polygons = 0, markers = 0;
+  map.eachLayer(l => {
+    const f = l.feature;
+    if (f && f.properties && 'value_text' in f.properties && f.geometry.type.includes('Polygon')) polygons++;
+    if (l instanceof L.CircleMarker) markers++;
+  });
+  return {polygons, markers};
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app_page(browser):
+    with running_app() as url:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
+        aborted = route(ctx)
+        page = ctx.new_page()
+        page.goto(url)
+        yield page, aborted
+        ctx.close()
+
+
+def map_frame(page):
+    el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached", timeout=90_000)
+    frame = el.content_frame()
+    frame.wait_for_function("() => window.L && Object.values(window).some(v => v instanceof L.Map)",
+                            timeout=90_000)
+    return el, frame
+
+
+def wait_state(frame, check, timeout=60_000):
+    frame.wait_for_function(f"() => {{ const s = ({JS_STATE})(); return {check}; }}", timeout=timeout)
+    return frame.evaluate(JS_STATE)
+
+
+def wait_map(page, check, timeout_s=90):
+    """Wait until the app's map satisfies ``check``; Streamlit may replace the iframe meanwhile."""
+    import time
+
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            el, frame = map_frame(page)
+            return el, frame, wait_state(frame, check, timeout=5_000)
+        except playwright_api.Error:
+            if time.time() > deadline:
+                raise
+
+
+def metric_text(page, label):
+    return page.locator(f"[data-testid='stMetric']:has-text('{label}') [data-testid='stMetricValue']").inner_text()
+
+
+def test_app_draws_districts_sites_and_legend(app_page):
+    page, aborted = app_page
+    _, frame, state = wait_map(page, "s.polygons === 30 && s.markers > 1000")
+    assert state["polygons"] == 30 and state["markers"] > 1000
+    assert "area_coverage_pct 4G/* (%)" in frame.inner_text("body")
+    assert "Approximate / synthetic data" in frame.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "app.png"))
+    assert not [u for u in aborted if "127.0.0.1" not in u]
+
+
+def test_unit_filter_and_date_change_what_is_drawn(app_page):
+    page, _ = app_page
+    wait_map(page, "s.polygons === 30")
+    before = metric_text(page, "Sites standing")
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    box.click()
+    page.keyboard.type("001 Ba")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert wait_map(page, "s.polygons === 1")[2]["polygons"] == 1
+    page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first.focus()
+    page.keyboard.press("Home")  # 2019-01-01
+    page.wait_for_function(f"() => !document.body.innerText.includes('{before}')", timeout=60_000)
+    assert metric_text(page, "Sites standing") != before
+    page.screenshot(path=str(ARTIFACTS / "app-filtered.png"))
+    page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first.focus()
+    page.keyboard.press("End")
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect'] [aria-label*='Clear all']").first.click()
+
+
+def test_html_export_downloads(app_page, tmp_path):
+    page, _ = app_page
+    page.get_by_text("Prepare this map as a standalone HTML file").click()
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name="Download the map (HTML)").click()
+    path = tmp_path / "map.html"
+    info.value.save_as(path)
+    text = path.read_text()
+    assert "Hanoi telecom infrastructure transition" in text and "SYNTHETIC" in text
+
+
+def test_exported_map_from_disk_escapes_popups(browser, default_ds, tmp_path):
+    from infra.coverage_map import MapView
+    from infra.export import export_map_html
+
+    sites = default_ds.sites.copy()
+    first = sites.index[(sites["district_code"] == "002") & sites["removed_on"].isna()][0]
+    sites.loc[first, "name"] = EVIL
+    ds = dataclasses.replace(default_ds, sites=sites)
+    path = export_map_html(ds, MapView(layer="district", as_of=dt.date(2025, 12, 31)), tmp_path / "map.html")
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    route(ctx)
+    page = ctx.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.L && Object.values(window).some(v => v instanceof L.Map)", timeout=60_000)
+    state = wait_state(page, "s.polygons === 30 && s.markers > 1000")
+    assert state["polygons"] == 30
+    body = page.inner_text("body")
+    assert "area_coverage_pct 4G/* (%)" in body and "SYNTHETIC" in body and "as of 2025-12-31" in body
+    popup = page.evaluate("""() => {
+      const map = Object.values(window).find(v => v instanceof L.Map);
+      let target = null;
+      map.eachLayer(l => { if (l.feature && (l.feature.properties.history || '').includes('onerror')) target = l; });
+      map.setView(target.getLatLng(), 16);
+      target.fire('click', {latlng: target.getLatLng()}, true);  // propagates to the GeoJSON group's popup
+      const el = document.querySelector('.leaflet-popup-content');
+      return {text: el.innerText, imgs: el.querySelectorAll('img').length};
+    }""")
+    assert EVIL in popup["text"] and popup["imgs"] == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "exported-map.png"))
+    assert re.search(r"OpenStreetMap contributors", body)
+    ctx.close()
