@@ -94,7 +94,8 @@ def site_history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
             + sites["site_id"].astype(str).map(html.escape) + ")\n" + sites["mast_class"].astype(str).map(html.escape)
             + " · " + sites["owner"].fillna("").astype(str).map(html.escape) + " · built " + fmt(sites["built_on"])
             + np.where(sites["removed_on"].notna(), " · removed " + fmt(sites["removed_on"]), ""))
-    return pd.Series((head + sites["site_id"].map(lines).fillna("")).to_numpy(), index=sites["site_id"].to_numpy())
+    radio_lines = sites["site_id"].map(lines).astype(object).fillna("")  # a site may have no radio
+    return pd.Series((head + radio_lines).to_numpy(), index=sites["site_id"].to_numpy())
 
 
 def _rounded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -191,7 +192,7 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.S
         sites = sites[sites["site_id"].isin(radios.loc[radios["on_air"], "site_id"])]
     if history is None:
         history = site_history(sites, ds.radios[ds.radios["site_id"].isin(sites["site_id"])])
-    sites = sites.assign(history=sites["site_id"].map(history).fillna("").to_numpy())
+    sites = sites.assign(history=sites["site_id"].map(history).astype(object).fillna("").to_numpy())
     _points(sites, name=f"Passive sites by mast class ({len(sites):,})", colour="#555555", popup=True,
             by_mast=True).add_to(m)
     zone = shapely.union_all(ds.zones.geometry.to_numpy()) if len(ds.zones) else shapely.Polygon()

@@ -78,13 +78,13 @@ def test_import_into_a_dataset_used_by_report(tmp_path):
 
 
 def test_map_escapes_imported_names(tmp_path):
-    from infra.maps import overview_map
+    from infra.coverage_map import MapView, coverage_map
 
     sites = tmp_path / "s.csv"
     sites.write_text("site_id,name,owner,lat,lon\nT1,<img src=x onerror=alert(1)>,<b>x</b>,21.03,105.85\n")
     data = tmp_path / "d"
     assert run("import", sites, "--kind", "sites", "--into", data).returncode == 0
-    html = overview_map(read_dataset(data), layer="district").get_root().render()
+    html = coverage_map(read_dataset(data), MapView(), pd.Series(dtype=float)).get_root().render()
     assert "<img src=x onerror" not in html and "<b>x</b>" not in html
     text = html.replace("\\u0026", "&")  # GeoJSON writes & as \u0026
     assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&lt;b&gt;x&lt;/b&gt;" in text

@@ -1,38 +1,26 @@
-"""Map builders are tested as folium objects."""
+"""Shared map pieces and the escaping of every data text, tested on the real builder as objects."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
-import folium
 import pandas as pd
 
-from infra.maps import active_sites, overview_map
+from infra.coverage_map import MapView, coverage_map
+from infra.maps import active_sites, legend_box, notice_box
 
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-def _layer_names(m: folium.Map) -> list[str]:
-    return [c.layer_name for c in m._children.values() if hasattr(c, "layer_name")]
+def _choropleth(m):
+    return next(c for c in m._children.values() if getattr(c, "layer_name", "").startswith("Choropleth"))
 
 
-def test_overview_map_has_units_zones_sites_and_notices(default_ds):
-    m = overview_map(default_ds, layer="district", as_of=dt.date(2025, 12, 31))
-    assert isinstance(m, folium.Map)
-    names = _layer_names(m)
-    assert "Admin units: district" in names and "Restricted zones" in names
-    assert "Passive sites on 2025-12-31" in names
-    html = m.get_root().render()
-    assert "Mast class" in html and "A2b" in html
-    assert "SYNTHETIC" in html and "APPROXIMATE" in html
-
-
-def test_units_layer_draws_every_unit(default_ds):
+def test_every_unit_of_each_layer_is_drawn(default_ds):
     for layer, n in (("district", 30), ("commune_2025", 126)):
-        m = overview_map(default_ds, layer=layer)
-        gj = next(c for c in m._children.values() if getattr(c, "layer_name", "") == f"Admin units: {layer}")
-        assert len(gj.data["features"]) == n
+        m = coverage_map(default_ds, MapView(layer=layer), pd.Series(dtype=float))
+        assert len(_choropleth(m).data["features"]) == n
 
 
 def test_sites_follow_the_as_of_date(default_ds):
@@ -43,7 +31,12 @@ def test_sites_follow_the_as_of_date(default_ds):
     assert not converted["site_id"].isin(late["site_id"]).any()
 
 
-def test_user_text_is_escaped_in_popups_and_notices(default_ds):
+def test_boxes_escape_their_text():
+    assert EVIL not in notice_box([EVIL]).render() and "&lt;img" in notice_box([EVIL]).render()
+    assert EVIL not in legend_box(EVIL, {EVIL: "#000"}).render()
+
+
+def test_unit_names_sites_and_provenance_are_escaped(default_ds):
     sites = default_ds.sites.copy()
     sites.loc[sites.index[0], ["name", "owner"]] = [EVIL, EVIL]
     sites.loc[sites.index[0], "built_on"] = pd.Timestamp("2000-01-01")
@@ -52,6 +45,6 @@ def test_user_text_is_escaped_in_popups_and_notices(default_ds):
     prov = dict(default_ds.provenance)
     prov["sites"] = dataclasses.replace(prov["sites"], source=EVIL)
     ds = dataclasses.replace(default_ds, sites=sites, units=units, provenance=prov)
-    html = overview_map(ds, layer="district").get_root().render()
+    html = coverage_map(ds, MapView(layer="district"), pd.Series(dtype=float)).get_root().render()
     assert EVIL not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u0026", "&")
