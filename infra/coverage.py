@@ -121,11 +121,6 @@ class TileHits:
     item: np.ndarray
     inside: np.ndarray
 
-    def subset(self, mask: np.ndarray) -> TileHits:
-        """The pairs of the footprints where ``mask`` (per footprint) holds."""
-        keep = mask[self.item]
-        return TileHits(self.tile[keep], self.item[keep], self.inside[keep])
-
     def split(self, group: np.ndarray, n_groups: int) -> list[TileHits]:
         """The pairs of each footprint group (``group``: group per footprint, -1 for none), still sorted by tile."""
         n_t = int(self.tile.max(initial=0)) + 1

@@ -17,11 +17,14 @@ import pytest
 
 from tests.browser import ARTIFACTS, ASSETS, CHROMIUM, launch, route, running_app
 
-playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
-    "playwright.sync_api", fromlist=["sync_playwright"])
-if not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
+try:
+    from playwright import sync_api as playwright_api
+except ImportError:
+    playwright_api = None
+if playwright_api is None or not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
     if os.environ.get("CI"):
-        pytest.fail("chromium or tests/assets/node_modules missing: .ci/run installs them", pytrace=False)
+        pytest.fail("playwright, chromium or tests/assets/node_modules missing: .ci/run installs them",
+                    pytrace=False)
     pytest.skip("needs Debian's chromium and `npm install --prefix tests/assets` (see .ci/run)",
                 allow_module_level=True)
 
