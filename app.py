@@ -12,7 +12,6 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -21,6 +20,7 @@ from infra.coverage_map import MapView, coverage_map, site_history
 from infra.engine import Engine, ModelOptions
 from infra.export import map_for_export, metric_values
 from infra.importing import KINDS, import_file, merge_into
+from infra.maps import render_once, unit_at
 from infra.plan import TARGET_METRICS, plan_vs_actual
 from infra.report import unit_table, write_table
 from infra.validation import UnreadableFile
@@ -62,8 +62,12 @@ def history(data_key: str, _ds) -> pd.Series:
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
 def built_map(data_key: str, model: str, radius_5g: float, mv: MapView, _ds, _now: pd.DataFrame):
-    """The folium map of a view (built once per view; streamlit-folium renders it)."""
-    return coverage_map(_ds, mv, metric_values(_now, mv), history=history(data_key, _ds))
+    """The folium map of a view, built and rendered once (``st_folium(render=False)`` reuses the render).
+
+    Its element ids are stable (:func:`infra.maps.stable_ids`), so every rerun sends
+    the same script: the component keeps its identity and the value of a click.
+    """
+    return render_once(coverage_map(_ds, mv, metric_values(_now, mv), history=history(data_key, _ds)))
 
 
 @st.cache_data(show_spinner="Computing the yearly series…", max_entries=16)
@@ -180,14 +184,13 @@ if view == "Map":
     values = metric_values(now, mv)
     st.caption(f"{len(values)} units with a value · {mv.describe()}")
     fmap = built_map(data_key, model, radius_5g, mv, ds, now)
-    clicked = st_folium(fmap, key="map", height=620, use_container_width=True,
+    clicked = st_folium(fmap, key="map", height=620, use_container_width=True, render=False,  # rendered in built_map
                         returned_objects=["last_clicked", "last_object_clicked"])
     where = (clicked or {}).get("last_object_clicked") or (clicked or {}).get("last_clicked")
     if where and where != st.session_state.get("_clicked"):  # a click on the map selects the unit under it
         st.session_state["_clicked"] = where
-        hit = units[units.contains(shapely.Point(where["lng"], where["lat"]))]["unit_code"].tolist()
-        if hit:
-            st.session_state["_pending_units"] = hit[:1]
+        if (hit := unit_at(units, where["lng"], where["lat"])) is not None:
+            st.session_state["_pending_units"] = [hit]
             st.rerun()
     if st.toggle("Prepare this map as a standalone HTML file", key="prep_export"):  # renders the map once more
         export = map_for_export(ds, mv, metrics=now, history=history(data_key, ds))  # with title and sources

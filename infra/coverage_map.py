@@ -1,13 +1,12 @@
 """The coverage map: choropleth of a metric, technology and mast-class layers, footprints, popups.
 
 Builders return folium objects and never import streamlit. Every text from
-data is escaped (:func:`html.escape`) before it is embedded.
+data is escaped (:func:`infra.maps.escape`) before it is embedded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from dataclasses import dataclass, field
 
@@ -22,7 +21,7 @@ from folium import plugins
 from infra import settings
 from infra.dataset import Dataset
 from infra.footprints import footprints
-from infra.maps import MAST_COLOURS, active_sites, legend_box, notice_box
+from infra.maps import MAST_COLOURS, active_sites, escape, legend_box, notice_box, stable_ids
 
 TECH_COLOURS: dict[str, str] = {"2G": "#8c564b", "2G off": "#bbbbbb", "3G": "#9467bd", "4G": "#1f77b4",
                                 "5G": "#d62728", "5G pilot": "#ff7f0e"}
@@ -88,11 +87,11 @@ def site_history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
         return d.dt.strftime("%Y-%m-%d").fillna("")
 
     r = radios.sort_values(["technology", "operator", "on_date"])
-    lines = ("\n" + r["technology"] + np.where(r["pilot"], " pilot", "") + " " + r["operator"].map(html.escape)
+    lines = ("\n" + r["technology"] + np.where(r["pilot"], " pilot", "") + " " + r["operator"].map(escape)
              + " " + fmt(r["on_date"]) + "–" + fmt(r["off_date"])).groupby(r["site_id"]).agg("".join)
-    head = (sites["name"].fillna(sites["site_id"]).astype(str).map(html.escape) + " ("
-            + sites["site_id"].astype(str).map(html.escape) + ")\n" + sites["mast_class"].astype(str).map(html.escape)
-            + " · " + sites["owner"].fillna("").astype(str).map(html.escape) + " · built " + fmt(sites["built_on"])
+    head = (sites["name"].fillna(sites["site_id"]).astype(str).map(escape) + " ("
+            + sites["site_id"].astype(str).map(escape) + ")\n" + sites["mast_class"].astype(str).map(escape)
+            + " · " + sites["owner"].fillna("").astype(str).map(escape) + " · built " + fmt(sites["built_on"])
             + np.where(sites["removed_on"].notna(), " · removed " + fmt(sites["removed_on"]), ""))
     radio_lines = sites["site_id"].map(lines).astype(object).fillna("")  # a site may have no radio
     return pd.Series((head + radio_lines).to_numpy(), index=sites["site_id"].to_numpy())
@@ -134,7 +133,7 @@ def choropleth(units: gpd.GeoDataFrame, values: pd.Series, *, caption: str) -> t
     cmap = cm.LinearColormap(["#f7fbff", "#6baed6", "#08306b"], vmin=0, vmax=vmax, caption=caption)
     data = _rounded(units[["unit_code", "name", "unit_type", "geometry"]].copy())
     for c in ("unit_code", "name", "unit_type"):
-        data[c] = data[c].astype(str).map(html.escape)
+        data[c] = data[c].astype(str).map(escape)
     data["value"] = units["unit_code"].map(values).round(2)
     data["value_text"] = data["value"].map(lambda v: "no data" if pd.isna(v) else f"{v:,.2f}")
 
@@ -212,6 +211,10 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.S
     folium.LayerControl(collapsed=True).add_to(m)
     m.get_root().html.add_child(legend_box("Technology · mast class", {**TECH_COLOURS, **MAST_COLOURS}))
     m.get_root().html.add_child(notice_box(ds.notices() or ["No approximate or synthetic data in this view."]))
+    if view.units and len(units):
+        x0, y0, x1, y1 = units.total_bounds
+        m.fit_bounds([[y0, x0], [y1, x1]])
+    stable_ids(m)
     return m
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import folium
@@ -12,6 +11,7 @@ from branca.element import Element
 from infra.coverage_map import ATTRIBUTION, MapView, coverage_map
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions
+from infra.maps import escape
 
 
 def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:
@@ -24,12 +24,12 @@ def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:
 
 def title_box(ds: Dataset, view: MapView) -> Element:
     """Title, as-of date, filters, provenance and attribution (escaped) for a standalone map."""
-    sources = "; ".join(f"{html.escape(k)}: {html.escape(p.source)}" for k, p in ds.provenance.items())
+    sources = "; ".join(f"{escape(k)}: {escape(p.source)}" for k, p in ds.provenance.items())
     return Element(
         '<div class="itt-title" style="position:fixed;top:10px;left:54px;z-index:9999;max-width:560px;'
         'background:rgba(255,255,255,.93);border:1px solid #888;padding:6px 10px;font:13px sans-serif;">'
-        f"<b>{html.escape(view.title)}</b><br>{html.escape(view.describe())}<br>"
-        f"<span style='font-size:11px'>Sources: {sources}<br>{html.escape(ATTRIBUTION)}</span></div>"
+        f"<b>{escape(view.title)}</b><br>{escape(view.describe())}<br>"
+        f"<span style='font-size:11px'>Sources: {sources}<br>{escape(ATTRIBUTION)}</span></div>"
     )
 
 

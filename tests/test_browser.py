@@ -122,6 +122,31 @@ def test_unit_filter_and_date_change_what_is_drawn(app_page):
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect'] [aria-label*='Clear all']").first.click()
 
 
+def test_clicking_a_district_selects_it(app_page, default_ds):
+    page, _ = app_page
+    el, frame, _ = wait_map(page, "s.polygons === 30")
+    district = default_ds.layer("district").set_index("unit_code").loc["007"]  # Hai Bà Trưng, in the centre
+    where = district.geometry.representative_point()
+    frame.evaluate(f"() => window.map.setView([{where.y}, {where.x}], 13)")
+    page.wait_for_timeout(500)
+    xy = frame.evaluate(f"""() => {{
+      const p = window.map.latLngToContainerPoint([{where.y}, {where.x}]);
+      const r = window.map.getContainer().getBoundingClientRect();
+      return {{x: p.x + r.left, y: p.y + r.top}};
+    }}""")
+    box = el.bounding_box()
+    page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+    units = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']", has_text="007 Hai Bà Trưng").wait_for(
+        timeout=60_000)
+    assert "007 Hai Bà Trưng" in units.inner_text()
+    assert wait_map(page, "s.polygons === 1")[2]["polygons"] == 1
+    assert "units=007" in page.url  # the selection is shareable as a link, like one made in the sidebar
+    page.screenshot(path=str(ARTIFACTS / "app-clicked.png"))
+    units.locator("[aria-label*='Clear all']").first.click()
+    wait_map(page, "s.polygons === 30")
+
+
 def test_html_export_downloads(app_page, tmp_path):
     page, _ = app_page
     page.get_by_text("Prepare this map as a standalone HTML file").click()
