@@ -116,10 +116,15 @@ def _is_empty(values: pd.Series) -> pd.Series:
     return empty
 
 
+def _each(values: pd.Series, test) -> pd.Series:
+    """``test`` of each value as a boolean series (``Series.map`` keeps the dtype of an empty series)."""
+    return pd.Series([bool(test(v)) for v in values], index=values.index, dtype=bool)
+
+
 def _check_kind(frame: str, col: Column, values: pd.Series) -> list[Problem]:
     present = ~_is_empty(values)
     if col.kind == "text":
-        bad = present & ~values.map(lambda v: isinstance(v, str))
+        bad = present & ~_each(values, lambda v: isinstance(v, str))
         fix = "store the values as text (e.g. codes as '001', not 1)"
     elif col.kind == "number":
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -132,7 +137,7 @@ def _check_kind(frame: str, col: Column, values: pd.Series) -> list[Problem]:
         bad = present & pd.to_datetime(values, errors="coerce", format="ISO8601").isna()
         fix = "use ISO dates (YYYY-MM-DD)"
     else:
-        bad = present & ~values.map(lambda v: isinstance(v, bool) or str(v) in ("True", "False"))
+        bad = present & ~_each(values, lambda v: isinstance(v, bool) or str(v) in ("True", "False"))
         fix = "use true/false"
     if not bad.any():
         return []

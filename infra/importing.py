@@ -6,9 +6,11 @@ import dataclasses
 from pathlib import Path
 from typing import Literal
 
+import geopandas as gpd
 import pandas as pd
 import shapely
 
+from infra import settings
 from infra.dataset import Dataset, Provenance
 from infra.import_boundaries import read_boundaries
 from infra.import_inventory import read_opencellid, read_radios, read_sites
@@ -61,8 +63,9 @@ def _run(path: Path, kind: str, base: Dataset | None, options: dict) -> tuple[di
         return {"units": units}, rep
     if kind == "sites":
         if base is not None and "territory" not in options:
-            first = base.layers[0]
-            options = {**options, "territory": shapely.union_all(base.layer(first).geometry.buffer(0.002).to_numpy())}
+            units = base.layer(base.layers[0]).to_crs(settings.METRIC_CRS)  # 200 m of slack along the edge
+            edge = gpd.GeoSeries([shapely.union_all(units.geometry.to_numpy())], crs=units.crs).buffer(200)
+            options = {**options, "territory": edge.to_crs(4326).iloc[0]}
         sites, rep = read_sites(path, **options)
         return {"sites": sites}, rep
     if kind == "radios":

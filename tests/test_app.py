@@ -84,10 +84,27 @@ def test_plan_and_transition_views(app):
     assert len(app.get("vega_lite_chart")) == 3
 
 
-def test_data_view_imports_and_switches_source(app, tmp_path):
+def test_data_view_imports_and_switches_source(app):
     go(app, "Data")
     assert app.selectbox(key="upload_kind").value == "boundaries"
     assert app.radio(key="data").options == ["Embedded default (demo)"]
+    csv = ("site_id,name,owner,mast_class,height_m,built_on,lat,lon\n"
+           "S1,Tháp A,Viettel,A2b,40,2015-03-01,21.0285,105.8542\n"
+           "S2,Tháp B,VNPT,A1a,3,2018-06-01,21.05,105.80\n"
+           "S3,Sài Gòn,VNPT,A1a,3,2018-06-01,10.77,106.70\n")  # row 3: Ho Chi Minh City, outside Hanoi
+    app.selectbox(key="upload_kind").set_value("sites").run()
+    app.file_uploader(key="upload_file").set_value(("my_sites.csv", csv.encode(), "text/csv")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "my_sites.csv (sites): read 3, imported 2 (repaired 0), rejected 1" in [w.value for w in app.warning]
+    report = app.dataframe[0].value
+    assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
+    app.button(key="use_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.radio(key="data").value == "imported"
+    assert number(app, "Sites standing") == 2
+    assert "my_sites.csv" in app.caption[-1].value  # provenance names the file
+    app.radio(key="data").set_value("default").run()
+    assert number(app, "Sites standing") > 4000
 
 
 def test_url_query_seeds_the_view():

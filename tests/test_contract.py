@@ -126,3 +126,9 @@ def test_bad_targets_are_reported():
 def test_frame_name_appears_in_message():
     with pytest.raises(ContractError, match=r"^upload.geojson: 1 problem"):
         contract.validate_admin_units(units(crs=None), frame="upload.geojson")
+
+
+def test_empty_frames_pass(default_ds):
+    """Imported sites with no radios leave an empty radio frame: valid, and no pandas warning (errors here)."""
+    contract.validate_radios(default_ds.radios.iloc[:0], sites=default_ds.sites)
+    contract.validate_sites(default_ds.sites.iloc[:0])
