@@ -7,7 +7,10 @@
   including building and rendering the folium map for streamlit-folium);
 * filter changes once cached: the as-of date moved to a date already seen, the
   admin layer switched back and forth, and a new operator filter;
-* the size of the exported HTML map of all Hanoi (both layers).
+* the size of the exported HTML map of all Hanoi (both layers);
+* in a real browser, when Debian's chromium and the test assets are there:
+  from ``streamlit run`` to the 30 districts drawn in headless Chromium, and a
+  cached date change until the new metrics show.
 """
 
 from __future__ import annotations
@@ -53,6 +56,50 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "infra", "export-map", "--layer", layer, "--as-of", "2025-12-31",
                             "-o", str(out)], cwd=ROOT, check=True, capture_output=True)
             print(f"[export] all Hanoi, {layer}: {out.stat().st_size / 1e6:.2f} MB")
+    browser()
+
+
+def browser() -> None:
+    """Time what a user waits for in Chromium (skipped, with the reason, when it is not installed)."""
+    from tests.browser import ASSETS, CHROMIUM, launch, route, running_app
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("[browser] skipped: playwright is not installed")
+        return
+    if not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
+        print("[browser] skipped: needs /usr/bin/chromium and `npm install --prefix tests/assets`")
+        return
+    drawn = "() => { const f = document.querySelector(\"iframe[title='streamlit_folium.st_folium']\");" \
+            " const w = f && f.contentWindow; if (!w || !w.map) return false; let n = 0;" \
+            " w.map.eachLayer(l => { if (l.feature && 'value_text' in l.feature.properties) n++; }); return n === 30; }"
+    fresh = drawn.replace("if (!w || !w.map) return false;", "if (!w || !w.map || w.__seen) return false;")
+    with sync_playwright() as p:
+        b = launch(p)
+        t0 = time.perf_counter()
+        with running_app() as url:
+            t_up = time.perf_counter()
+            ctx = b.new_context(viewport={"width": 1400, "height": 1500})
+            route(ctx)
+            page = ctx.new_page()
+            page.goto(url)
+            page.wait_for_function(drawn, timeout=120_000, polling=50)
+            t_map = time.perf_counter()
+            print(f"[browser] streamlit run → 30 districts drawn in Chromium: {t_map - t0:.2f} s "
+                  f"(server up {t_up - t0:.2f} s, then page to map {t_map - t_up:.2f} s)")
+            slider = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first
+            for label, key in (("2019-01-01, new", "Home"), ("2030-12-31, new", "End"),
+                               ("2019-01-01, cached", "Home"), ("2030-12-31, cached", "End")):
+                page.evaluate("() => { document.querySelector(\"iframe[title='streamlit_folium.st_folium']\")"
+                              ".contentWindow.__seen = true; }")
+                t = time.perf_counter()
+                slider.focus()
+                page.keyboard.press(key)
+                page.wait_for_function(fresh, timeout=60_000, polling=20)
+                print(f"[browser] as-of date to {label} → new map drawn: {time.perf_counter() - t:.2f} s")
+            ctx.close()
+        b.close()
 
 
 if __name__ == "__main__":
