@@ -10,7 +10,6 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,11 +18,9 @@ from infra import read_dataset, settings
 from infra.coverage_map import MapView, coverage_map, site_history
 from infra.engine import Engine, ModelOptions
 from infra.export import map_for_export, metric_values
-from infra.importing import KINDS, import_file, merge_into
 from infra.maps import render_once, unit_at
 from infra.plan import TARGET_METRICS, plan_vs_actual
 from infra.report import unit_table, write_table
-from infra.validation import UnreadableFile
 
 st.set_page_config(page_title="Hanoi telecom transition tracker", layout="wide")
 TODAY = dt.date.today()
@@ -217,6 +214,7 @@ elif view == "Units":
     d3.download_button("GeoPackage", gpkg, file_name=f"units_{layer}_{as_of}.gpkg", key="dl_gpkg")
 
 elif view == "Plan":
+    import altair as alt  # here, not at the top: the views that chart pay its 0.2 s import, not the start
     s = series(data_key, model, radius_5g, as_of, eng)
     codes = chosen or ["*"]
     tmetric = st.selectbox("Target", list(TARGET_METRICS), key="target_metric")
@@ -239,6 +237,7 @@ elif view == "Plan":
                        "source"]], key="plan_table", hide_index=True)
 
 elif view == "Transition":
+    import altair as alt
     s = series(data_key, model, radius_5g, as_of, eng)
     scope = chosen or ["*"]
     part = s[(s["layer"] == layer) & s["unit_code"].isin(scope) & (s["operator"] == "*")]
@@ -254,6 +253,8 @@ elif view == "Transition":
                                                     color="metric:N", column="unit_code:N"), key="chart_5g")
 
 else:  # Data
+    from infra.importing import KINDS, import_file, merge_into  # 0.45 s of imports (scipy): only in this view
+    from infra.validation import UnreadableFile
     st.write("Upload boundaries, inventories, OpenCelliD exports or targets; every row is imported or reported.")
     kind = st.selectbox("Kind of file", KINDS, key="upload_kind")
     up = st.file_uploader("File", key="upload_file")
