@@ -121,7 +121,8 @@ def radio_ranges(radios: pd.DataFrame, clutter: pd.Series | None = None, *, mode
         missing = sorted(set(tech) - set(radii))
         if missing:
             raise ValueError(f"fixed model: no radius for technology {missing[0]!r}; pass fixed_radii_m")
-        modelled = tech.map(radii).to_numpy(dtype=float)
+        codes, names = pd.factorize(tech)  # a lookup per distinct technology, not per radio
+        modelled = np.array([radii[n] for n in names], dtype=float)[codes]
     elif model == "pathloss":
         mapl = {**settings.MAX_PATH_LOSS_DB, **(max_loss_db or {})}
         loss = tech.map(mapl).to_numpy(dtype=float)
