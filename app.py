@@ -28,7 +28,11 @@ LAYER_LABELS = {"district": "Districts 2017–2025 (the plan's units)", "commune
 VIEWS = ["Map", "Units", "Plan", "Transition", "Data"]
 METRICS = ["area_coverage_pct", "pop_coverage_pct", "sites_on_air", "radios_on_air", "two_g_off_pct",
            "sites_5g_commercial", "sites_5g_pilot", "shared_site_pct", "sites_standing", "bulky_masts_in_zones"]
-URL_KEYS = ("layer", "units", "operators", "technologies", "as_of", "model", "view", "metric", "metric_tech", "data")
+#: Model parameters (widget key → default); kept in the URL only when changed.
+PARAMS = {**{f"radius_{t}": float(r) for t, r in settings.FIXED_RADII_M.items()},
+          **{f"mapl_{t}": float(d) for t, d in settings.MAX_PATH_LOSS_DB.items()}}
+URL_KEYS = ("layer", "units", "operators", "technologies", "as_of", "model", *PARAMS, "view", "metric", "metric_tech",
+            "data")
 
 
 # --- cached library calls ---------------------------------------------------------------------------
@@ -39,14 +43,13 @@ def load_default():
 
 
 @st.cache_resource(show_spinner="Preparing the coverage engine…", max_entries=4)
-def engine(data_key: str, model: str, radius_5g: float, _ds) -> Engine:
+def engine(data_key: str, opts: ModelOptions, _ds) -> Engine:
     """One engine per dataset and coverage model (its caches make later dates fast)."""
-    opts = ModelOptions(model=model, fixed_radii_m=(("5G", radius_5g),))
     return Engine(_ds.units, _ds.sites, _ds.radios, _ds.zones, options=opts)
 
 
 @st.cache_data(show_spinner="Computing metrics…", max_entries=64)
-def metrics_at(data_key: str, model: str, radius_5g: float, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
+def metrics_at(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
     """All metrics of both layers at one date."""
     return _eng.metrics(as_of)
 
@@ -58,7 +61,7 @@ def history(data_key: str, _ds) -> pd.Series:
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def built_map(data_key: str, model: str, radius_5g: float, mv: MapView, _ds, _now: pd.DataFrame):
+def built_map(data_key: str, opts: ModelOptions, mv: MapView, _ds, _now: pd.DataFrame):
     """The folium map of a view, built and rendered once (``st_folium(render=False)`` reuses the render).
 
     Its element ids are stable (:func:`infra.maps.stable_ids`), so every rerun sends
@@ -68,7 +71,7 @@ def built_map(data_key: str, model: str, radius_5g: float, mv: MapView, _ds, _no
 
 
 @st.cache_data(show_spinner="Computing the yearly series…", max_entries=16)
-def series(data_key: str, model: str, radius_5g: float, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
+def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
     """Metrics at the end of each year 2019–2030 and at ``as_of``."""
     dates = sorted({*(dt.date(y, 12, 31) for y in range(2019, 2031)), as_of})
     return _eng.series(dates)
@@ -84,6 +87,12 @@ def init_state() -> None:
     for key in URL_KEYS:
         if key in q:
             st.session_state[key] = q.get_all(key) if key in many else q[key]
+    for key in PARAMS:
+        if isinstance(st.session_state.get(key), str):
+            try:
+                st.session_state[key] = float(st.session_state[key])
+            except ValueError:
+                del st.session_state[key]
     if "as_of" in st.session_state and isinstance(st.session_state["as_of"], str):
         try:
             st.session_state["as_of"] = dt.date.fromisoformat(st.session_state["as_of"])
@@ -97,7 +106,7 @@ def sync_url() -> None:
     out = {}
     for key in URL_KEYS:
         v = st.session_state.get(key)
-        if v in (None, [], ""):
+        if v in (None, [], "") or (key in PARAMS and v == PARAMS[key]):
             continue
         out[key] = [str(x) for x in v] if isinstance(v, list) else str(v)
     st.query_params.from_dict(out)
@@ -117,6 +126,8 @@ for key, pending in (("data", "_pending_data"), ("units", "_pending_units")):  #
         st.session_state[key] = st.session_state.pop(pending)
 st.session_state.setdefault("as_of", TODAY)
 st.session_state.setdefault("view", "Map")
+for key, default in PARAMS.items():
+    st.session_state.setdefault(key, default)
 st.title("Telecom Infrastructure Transition Tracker — Hanoi")
 sources = ["default"] + (["imported"] if "imported" in st.session_state else [])
 if st.session_state.get("data") not in sources:
@@ -141,14 +152,20 @@ technologies = st.sidebar.multiselect("Technologies (empty = all)", list(setting
 as_of = st.sidebar.slider("As of", min_value=dt.date(2019, 1, 1), max_value=dt.date(2030, 12, 31), key="as_of",
                           format="YYYY-MM-DD")
 model = st.sidebar.selectbox("Coverage model", ["fixed", "pathloss"], key="model",
-                             help="fixed: 2G 12 km, 3G/4G 4 km, 5G 500 m; pathloss: Hata/COST-231/38.901 at 135 dB")
-radius_5g = st.sidebar.number_input("5G radius, fixed model (m)", 100.0, 5000.0,
-                                    value=settings.FIXED_RADII_M["5G"], step=50.0, key="radius_5g")
+                             help="fixed: a radius per technology, as peers use on OpenCelliD; pathloss: Okumura-Hata"
+                                  " / COST-231 Hata (2G-4G) and 3GPP 38.901 UMa (5G) at a maximum path loss")
+with st.sidebar.expander("Model parameters"):  # both sets stay rendered, so switching model keeps them
+    radii = tuple((t, float(st.number_input(f"{t} radius, fixed model (m)", 50.0, 35_000.0, step=50.0,
+                                            key=f"radius_{t}"))) for t in settings.TECHNOLOGIES)
+    losses = tuple((t, float(st.number_input(f"{t} max path loss, pathloss model (dB)", 100.0, 170.0, step=1.0,
+                                             key=f"mapl_{t}"))) for t in settings.TECHNOLOGIES)
+opts = ModelOptions(model=model, fixed_radii_m=radii if model == "fixed" else (),
+                    max_loss_db=losses if model == "pathloss" else ())
 view = st.segmented_control("View", VIEWS, key="view") or "Map"
 sync_url()
 
-eng = engine(data_key, model, radius_5g, ds)
-now = metrics_at(data_key, model, radius_5g, as_of, eng)
+eng = engine(data_key, opts, ds)
+now = metrics_at(data_key, opts, as_of, eng)
 in_layer = now[(now["layer"] == layer) & (now["operator"] == "*")]
 
 
@@ -180,7 +197,7 @@ if view == "Map":
                  technologies=tuple(technologies), metric=metric, technology=metric_tech, footprints=fp)
     values = metric_values(now, mv)
     st.caption(f"{len(values)} units with a value · {mv.describe()}")
-    fmap = built_map(data_key, model, radius_5g, mv, ds, now)
+    fmap = built_map(data_key, opts, mv, ds, now)
     clicked = st_folium(fmap, key="map", height=620, use_container_width=True, render=False,  # rendered in built_map
                         returned_objects=["last_clicked", "last_object_clicked"])
     where = (clicked or {}).get("last_object_clicked") or (clicked or {}).get("last_clicked")
@@ -196,7 +213,7 @@ if view == "Map":
 
 elif view == "Units":
     table, _ = unit_table(ds, layer=layer, as_of=as_of, engine=eng,
-                          series=series(data_key, model, radius_5g, as_of, eng))
+                          series=series(data_key, opts, as_of, eng))
     if chosen:
         table = table[table["unit_code"].isin([*chosen, "*"])]
     plain = pd.DataFrame(table.drop(columns="geometry"))
@@ -215,7 +232,7 @@ elif view == "Units":
 
 elif view == "Plan":
     import altair as alt  # here, not at the top: the views that chart pay its 0.2 s import, not the start
-    s = series(data_key, model, radius_5g, as_of, eng)
+    s = series(data_key, opts, as_of, eng)
     codes = chosen or ["*"]
     tmetric = st.selectbox("Target", list(TARGET_METRICS), key="target_metric")
     plan = plan_vs_actual(ds.targets, s, as_of=as_of, layer=layer)
@@ -238,7 +255,7 @@ elif view == "Plan":
 
 elif view == "Transition":
     import altair as alt
-    s = series(data_key, model, radius_5g, as_of, eng)
+    s = series(data_key, opts, as_of, eng)
     scope = chosen or ["*"]
     part = s[(s["layer"] == layer) & s["unit_code"].isin(scope) & (s["operator"] == "*")]
     g2 = part[(part["metric"] == "radios_on_air") & (part["technology"] == "2G")]

@@ -46,12 +46,18 @@ def test_date_model_and_radius_change_the_metrics(app):
     app.slider(key="as_of").set_value(dt.date(2027, 6, 30)).run()
     late = (number(app, "Sites standing"), number(app, "5G area coverage"), number(app, "2G switched off"))
     assert early[0] < late[0] and early[1] < late[1] and early[2] < late[2] == 100
-    app.number_input(key="radius_5g").set_value(1000.0).run()
+    app.number_input(key="radius_5G").set_value(1000.0).run()
     wide = number(app, "5G area coverage")
     assert wide > late[1]
+    assert app.query_params["radius_5G"] == "1000.0" and "radius_4G" not in app.query_params  # only changes
     app.selectbox(key="model").set_value("pathloss").run()
     assert not app.exception
-    assert number(app, "5G area coverage") < wide  # UMa NLOS at 3.5 GHz reaches about 0.7 km, not 1 km
+    pathloss = number(app, "5G area coverage")
+    assert pathloss < wide  # UMa NLOS at 3.5 GHz reaches about 0.7 km, not 1 km
+    app.number_input(key="mapl_5G").set_value(145.0).run()
+    assert number(app, "5G area coverage") > pathloss  # 10 dB more budget reaches farther
+    app.selectbox(key="model").set_value("fixed").run()
+    assert app.number_input(key="radius_5G").value == 1000.0 and number(app, "5G area coverage") == wide
 
 
 def test_units_view_follows_layer_units_and_filters(app):
@@ -113,8 +119,11 @@ def test_url_query_seeds_the_view():
     at.query_params["units"] = ["00004"]
     at.query_params["view"] = "Units"
     at.query_params["as_of"] = "2025-12-31"
+    at.query_params["radius_5G"] = "800"
+    at.query_params["mapl_4G"] = "not a number"  # ignored: the default stays
     at.run()
     assert not at.exception
+    assert at.number_input(key="radius_5G").value == 800.0 and at.number_input(key="mapl_4G").value == 135.0
     assert at.selectbox(key="layer").value == "commune_2025"
     assert at.slider(key="as_of").value == dt.date(2025, 12, 31)
     assert at.dataframe[0].value["unit_code"].tolist() == ["00004", "*"]
