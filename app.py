@@ -19,7 +19,7 @@ from infra.coverage_map import MapView, coverage_map, site_history
 from infra.engine import Engine, ModelOptions
 from infra.export import map_for_export, metric_values
 from infra.maps import render_once, unit_at
-from infra.plan import TARGET_METRICS, plan_vs_actual
+from infra.plan import TARGET_METRICS, path_points, plan_vs_actual
 from infra.report import unit_table, write_table
 
 st.set_page_config(page_title="Hanoi telecom transition tracker", layout="wide")
@@ -244,12 +244,27 @@ elif view == "Plan":
                          & ds.targets["unit_code"].isin(codes)]
     if targets.empty:
         st.info(f"No target for {tmetric} in the selected units.")
-    lines = alt.Chart(actual).mark_line(point=True).encode(
-        x=alt.X("as_of:T", title="date"), y=alt.Y("value:Q", title=tmetric), color="unit_code:N")
-    marks = alt.Chart(targets.assign(date=pd.to_datetime(targets["year"].astype(str) + "-12-31"))).mark_point(
-        shape="diamond", size=120, filled=True).encode(x="date:T", y="target:Q", color="unit_code:N",
-                                                      tooltip=["unit_code", "year", "target", "source"])
-    st.altair_chart(lines + marks, key="plan_chart")
+    path = path_points(plan, ds.targets)
+    projected = plan[plan["trend_year"].notna() & (plan["status"] != "achieved")].assign(
+        date=lambda f: pd.to_datetime(f["trend_year"].astype(int).astype(str) + "-12-31"))
+    unit = alt.Color("unit_code:N", title="unit")
+    layers = [
+        alt.Chart(pd.DataFrame({"date": pd.to_datetime(sorted({f"{y}-12-31" for y in targets["year"]}))}))
+        .mark_rule(color="#999", strokeDash=[2, 2]).encode(x="date:T"),  # the milestone years
+        alt.Chart(path).mark_line(strokeDash=[6, 4]).encode(x="date:T", y="value:Q", color=unit),  # target path
+        alt.Chart(actual).mark_line(point=True).encode(
+            x=alt.X("as_of:T", title="date"), y=alt.Y("value:Q", title=tmetric), color=unit,
+            tooltip=["unit_code", alt.Tooltip("as_of:T", title="date"), alt.Tooltip("value:Q", format=".1f")]),
+        alt.Chart(targets.assign(date=pd.to_datetime(targets["year"].astype(str) + "-12-31"))).mark_point(
+            shape="diamond", size=120, filled=True).encode(x="date:T", y="target:Q", color=unit,
+                                                          tooltip=["unit_code", "year", "target", "source"]),
+        alt.Chart(projected).mark_point(shape="triangle-up", size=140, filled=False, strokeWidth=2).encode(
+            x="date:T", y="next_target:Q", color=unit,
+            tooltip=["unit_code", alt.Tooltip("trend:N", title="trend meets target in"), "next_target"]),
+    ]
+    st.altair_chart(alt.layer(*layers), key="plan_chart")
+    st.caption("Solid: actual · dashed: target path (straight between baseline and milestones) · ◆ milestone · "
+               "△ year the recent trend meets the next target · dotted rules: milestone years.")
     st.dataframe(plan[["unit_code", "actual", "path", "next_year", "next_target", "gap", "status", "trend",
                        "source"]], key="plan_table", hide_index=True)
 

@@ -130,3 +130,41 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
             "baseline_date", "baseline", "path", "next_year", "next_target", "gap", "status",
             "status_vs_placeholder", "trend_year", "trend", "final_year", "final_target", "source"]
     return pd.DataFrame(rows).reindex(columns=cols)
+
+
+def path_points(plan: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The corners of each target path, for drawing it: the baseline, then each later milestone.
+
+    Parameters
+    ----------
+    plan
+        Rows of :func:`plan_vs_actual` (those without a baseline, "no data", are skipped).
+    targets
+        Canonical targets (the milestones).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``layer``, ``unit_code``, ``target_metric``, ``date``, ``value``, ``kind``
+        (``baseline`` or ``milestone``), in date order per path.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"layer": ["district"], "unit_code": ["001"], "target_metric": ["shared_site_pct"],
+    ...                      "baseline_date": [pd.Timestamp("2019-12-31")], "baseline": [10.0]})
+    >>> tg = pd.DataFrame({"layer": "district", "unit_code": "001", "metric": "shared_site_pct",
+    ...                    "year": [2020, 2030], "target": [30.0, 50.0]})
+    >>> path_points(plan, tg)[["date", "value", "kind"]].to_numpy().tolist()
+    [[Timestamp('2019-12-31 00:00:00'), 10.0, 'baseline'], [Timestamp('2020-12-31 00:00:00'), 30.0, 'milestone'], \
+[Timestamp('2030-12-31 00:00:00'), 50.0, 'milestone']]
+    """
+    cols = ["layer", "unit_code", "target_metric", "date", "value", "kind"]
+    rows = []
+    for r in plan.dropna(subset=["baseline"]).itertuples(index=False):
+        ms = targets[(targets["layer"] == r.layer) & (targets["unit_code"] == r.unit_code)
+                     & (targets["metric"] == r.target_metric) & targets["target"].notna()]
+        key = (r.layer, r.unit_code, r.target_metric)
+        rows.append((*key, pd.Timestamp(r.baseline_date), float(r.baseline), "baseline"))
+        rows += [(*key, _year_end(y), float(v), "milestone") for y, v in sorted(zip(ms["year"], ms["target"]))
+                 if _year_end(y) > pd.Timestamp(r.baseline_date)]
+    return pd.DataFrame(rows, columns=cols)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from infra.plan import NOT_AT_PACE, plan_vs_actual, target_path
+from infra.plan import NOT_AT_PACE, path_points, plan_vs_actual, target_path
 
 
 def series(values: dict[str, float], metric="shared_site_pct", tech="*", unit="001"):
@@ -57,3 +58,17 @@ def test_missing_actual_is_no_data():
     out = plan_vs_actual(targets([(2025, 60.0, "s")], metric="pop_coverage_5g_pct"), series({"2022-12-31": 5}),
                          as_of="2022-12-31")
     assert out.iloc[0]["status"] == "no data"
+
+
+def test_path_points_draw_the_path_the_status_uses():
+    s = series({"2019-12-31": 10, "2021-12-31": 25, "2023-12-31": 30})
+    tg = targets([(2020, 20.0, "a"), (2025, 60.0, "b"), (2030, 80.0, "c")])
+    plan = plan_vs_actual(tg, s, as_of="2023-12-31")
+    pts = path_points(plan, tg)
+    assert pts["kind"].tolist() == ["baseline", "milestone", "milestone", "milestone"]
+    assert pts["date"].is_monotonic_increasing
+    x = pts["date"].map(pd.Timestamp.toordinal).to_numpy(float)
+    at = float(np.interp(pd.Timestamp("2023-12-31").toordinal(), x, pts["value"].to_numpy()))
+    assert at == pytest.approx(plan.iloc[0]["path"], rel=1e-3)  # the drawn path passes through the status' path
+    none = plan_vs_actual(targets([(2025, 60.0, "s")], metric="pop_coverage_5g_pct"), s, as_of="2023-12-31")
+    assert path_points(none, tg).empty  # no data, no path
