@@ -219,8 +219,12 @@ elif view == "Units":
     plain = pd.DataFrame(table.drop(columns="geometry"))
     status_cols = [col for col in plain.columns if col.endswith(":status")]
     colours = {"achieved": "#c7e9c0", "on track": "#fff3b0", "behind": "#fcbba1", "placeholder target": "#e0e0e0"}
-    st.dataframe(plain.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=status_cols),
-                 key="units_table", hide_index=True)
+    numeric = list(plain.select_dtypes("number").columns)
+    counts = [col for col in numeric if (plain[col].dropna() % 1 == 0).all()]
+    styled = (plain.style.map(lambda v: f"background-color: {colours.get(v, '')}", subset=status_cols)
+              .format(precision=1, thousands=",", subset=[col for col in numeric if col not in counts])
+              .format(precision=0, thousands=",", subset=counts))
+    st.dataframe(styled, key="units_table", hide_index=True)
     notices = ds.notices()
     d1, d2, d3 = st.columns(3)
     d1.download_button("CSV", plain.to_csv(index=False), file_name=f"units_{layer}_{as_of}.csv", key="dl_csv")
@@ -245,16 +249,20 @@ elif view == "Plan":
     if targets.empty:
         st.info(f"No target for {tmetric} in the selected units.")
     path = path_points(plan, ds.targets)
-    projected = plan[plan["trend_year"].notna() & (plan["status"] != "achieved")].assign(
+    projected = plan[plan["trend_year"].notna() & (plan["trend"] != "achieved")].assign(
         date=lambda f: pd.to_datetime(f["trend_year"].astype(int).astype(str) + "-12-31"))
     unit = alt.Color("unit_code:N", title="unit")
     layers = [
         alt.Chart(pd.DataFrame({"date": pd.to_datetime(sorted({f"{y}-12-31" for y in targets["year"]}))}))
         .mark_rule(color="#999", strokeDash=[2, 2]).encode(x="date:T"),  # the milestone years
         alt.Chart(path).mark_line(strokeDash=[6, 4]).encode(x="date:T", y="value:Q", color=unit),  # target path
-        alt.Chart(actual).mark_line(point=True).encode(
+        alt.Chart(actual[actual["as_of"] <= pd.Timestamp(as_of)]).mark_line(point=True).encode(
             x=alt.X("as_of:T", title="date"), y=alt.Y("value:Q", title=tmetric), color=unit,
             tooltip=["unit_code", alt.Tooltip("as_of:T", title="date"), alt.Tooltip("value:Q", format=".1f")]),
+        alt.Chart(actual[actual["as_of"] >= pd.Timestamp(as_of)]).mark_line(point=True, opacity=0.35).encode(
+            x="as_of:T", y="value:Q", color=unit,  # what the inventory's own future dates give: not yet actual
+            tooltip=["unit_code", alt.Tooltip("as_of:T", title="scheduled at"), alt.Tooltip("value:Q", format=".1f")]),
+        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(as_of)]})).mark_rule(color="#c0392b").encode(x="date:T"),
         alt.Chart(targets.assign(date=pd.to_datetime(targets["year"].astype(str) + "-12-31"))).mark_point(
             shape="diamond", size=120, filled=True).encode(x="date:T", y="target:Q", color=unit,
                                                           tooltip=["unit_code", "year", "target", "source"]),
@@ -263,10 +271,14 @@ elif view == "Plan":
             tooltip=["unit_code", alt.Tooltip("trend:N", title="trend meets target in"), "next_target"]),
     ]
     st.altair_chart(alt.layer(*layers), key="plan_chart")
-    st.caption("Solid: actual · dashed: target path (straight between baseline and milestones) · ◆ milestone · "
-               "△ year the recent trend meets the next target · dotted rules: milestone years.")
+    st.caption("Solid: actual up to the as-of date (red rule) · faint: what the inventory's own later dates give · "
+               "dashed: target path (straight between baseline and milestones) · ◆ milestone · △ year the recent "
+               "trend meets the next target · dotted rules: milestone years.")
+    one = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(plan[["unit_code", "actual", "path", "next_year", "next_target", "gap", "status", "trend",
-                       "source"]], key="plan_table", hide_index=True)
+                       "source"]], key="plan_table", hide_index=True,
+                 column_config={"actual": one, "path": one, "next_target": one, "gap": one,
+                                "next_year": st.column_config.NumberColumn(format="%d")})
 
 elif view == "Transition":
     import altair as alt
@@ -275,14 +287,31 @@ elif view == "Transition":
     part = s[(s["layer"] == layer) & s["unit_code"].isin(scope) & (s["operator"] == "*")]
     g2 = part[(part["metric"] == "radios_on_air") & (part["technology"] == "2G")]
     g4 = part[(part["metric"] == "area_coverage_pct") & (part["technology"] == "4G")]
-    g5 = part[part["metric"].isin(["sites_5g_pilot", "sites_5g_commercial"])]
+    g5 = part[part["metric"].isin(["sites_5g_pilot", "sites_5g_commercial"]) & part["as_of"].dt.is_year_end]
+    g5 = g5.assign(kind=g5["metric"].map({"sites_5g_pilot": "pilot", "sites_5g_commercial": "commercial"}))
+    now_rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#c0392b").encode(x="as_of:T")
+
+    def over_time(frame: pd.DataFrame, title: str) -> alt.LayerChart:
+        """Values up to the as-of date, later ones (the inventory's own future dates) faint, and the date."""
+        def line(part: pd.DataFrame, opacity: float) -> alt.Chart:
+            return alt.Chart(part).mark_line(point=True, opacity=opacity).encode(
+                x=alt.X("as_of:T", title="date"), y=alt.Y("value:Q", title=title),
+                color=alt.Color("unit_code:N", title="unit"),
+                tooltip=["unit_code", "as_of:T", alt.Tooltip("value:Q", format=",.1f")])
+
+        t = pd.Timestamp(as_of)
+        return alt.layer(line(frame[frame["as_of"] <= t], 1.0), line(frame[frame["as_of"] >= t], 0.35), now_rule)
+
     a, b = st.columns(2)
-    a.altair_chart(alt.Chart(g2).mark_line(point=True).encode(x="as_of:T", y=alt.Y("value:Q", title="2G radios on air"),
-                                                              color="unit_code:N"), key="chart_2g")
-    b.altair_chart(alt.Chart(g4).mark_line(point=True).encode(x="as_of:T", y=alt.Y("value:Q", title="4G area (%)"),
-                                                              color="unit_code:N"), key="chart_4g")
-    st.altair_chart(alt.Chart(g5).mark_bar().encode(x="as_of:T", y=alt.Y("value:Q", title="5G sites"),
-                                                    color="metric:N", column="unit_code:N"), key="chart_5g")
+    a.altair_chart(over_time(g2, "2G radios on air"), key="chart_2g")
+    b.altair_chart(over_time(g4, "4G area coverage (%)"), key="chart_4g")
+    st.altair_chart(alt.Chart(g5).mark_bar().encode(
+        x=alt.X("year(as_of):O", title="end of year"), y=alt.Y("value:Q", title="5G sites", stack=True),
+        color=alt.Color("kind:N", title="5G", scale=alt.Scale(domain=["pilot", "commercial"],
+                                                              range=["#ff7f0e", "#d62728"])),
+        column=alt.Column("unit_code:N", title="unit"), tooltip=["unit_code", "year(as_of):O", "kind", "value"]),
+        key="chart_5g")
+    st.caption("Red rule: the as-of date; faint: what the inventory's own later dates give (not yet actual).")
 
 else:  # Data
     from infra.importing import KINDS, import_file, merge_into  # 0.45 s of imports (scipy): only in this view

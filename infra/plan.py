@@ -27,6 +27,8 @@ TARGET_METRICS: dict[str, tuple[str, str, str]] = {
 #: Years of trend used to project when a target is met.
 TREND_YEARS = 3
 NOT_AT_PACE = "not at current pace"
+#: Relative tolerance under which an actual value counts as reaching its target (float noise of area sums).
+_TOLERANCE = 1e-9
 STATUSES = ("achieved", "on track", "behind", "no data", "no target", "placeholder target")
 
 
@@ -117,7 +119,8 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
         actual = float(hist.loc[t])
         baseline = (hist.index[0], float(hist.iloc[0]))
         path = target_path(baseline, [(y, v) for y, v, _ in milestones], t)
-        if actual >= next_target:
+        if actual >= next_target - _TOLERANCE * max(1.0, abs(next_target)):  # 99.99999999999995 % is 100 %
+            actual = max(actual, next_target)
             status, trend_year, trend = "achieved", float(t.year), "achieved"
         else:
             status = "on track" if actual >= path - 1e-9 else "behind"

@@ -72,3 +72,11 @@ def test_path_points_draw_the_path_the_status_uses():
     assert at == pytest.approx(plan.iloc[0]["path"], rel=1e-3)  # the drawn path passes through the status' path
     none = plan_vs_actual(targets([(2025, 60.0, "s")], metric="pop_coverage_5g_pct"), s, as_of="2023-12-31")
     assert path_points(none, tg).empty  # no data, no path
+
+
+def test_float_noise_below_a_target_counts_as_achieved():
+    noisy = series({"2021-12-31": 90.0, "2022-12-31": 99.99999999999995})  # a covered area summed over tiles
+    row = plan_vs_actual(targets([(2025, 100.0, "s")]), noisy, as_of="2022-12-31").iloc[0]
+    assert row["status"] == "achieved" and row["gap"] == 0 and row["trend"] == "achieved"
+    short = series({"2021-12-31": 90.0, "2022-12-31": 99.9})
+    assert plan_vs_actual(targets([(2025, 100.0, "s")]), short, as_of="2022-12-31").iloc[0]["status"] != "achieved"
