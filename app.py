@@ -21,6 +21,7 @@ from infra.export import map_for_export, metric_values
 from infra.maps import render_once, unit_at
 from infra.plan import TARGET_METRICS, path_points, plan_vs_actual
 from infra.report import unit_table, write_table
+from infra.summary import aggregate
 
 st.set_page_config(page_title="Hanoi telecom transition tracker", layout="wide")
 TODAY = dt.date.today()
@@ -166,13 +167,11 @@ sync_url()
 
 eng = engine(data_key, opts, ds)
 now = metrics_at(data_key, opts, as_of, eng)
-in_layer = now[(now["layer"] == layer) & (now["operator"] == "*")]
 
 
-def city(metric: str, tech: str = "*") -> float | None:
-    """City value of a metric at the as-of date (None when absent)."""
-    row = in_layer[(in_layer["unit_code"] == "*") & (in_layer["metric"] == metric) & (in_layer["technology"] == tech)]
-    return None if row.empty else float(row["value"].iloc[0])
+def headline(metric: str, tech: str = "*") -> float | None:
+    """A metric over the selected units (the whole city when none is selected); None when absent."""
+    return aggregate(now, layer, chosen, metric, tech)
 
 
 def fmt(v: float | None, pct: bool = False) -> str:
@@ -180,12 +179,13 @@ def fmt(v: float | None, pct: bool = False) -> str:
     return "n/a" if v is None else (f"{v:.1f} %" if pct else f"{v:,.0f}")
 
 
+st.caption(f"Figures for {len(chosen)} selected unit(s)" if chosen else "Figures for the whole city")
 c = st.columns(5)
-c[0].metric("Sites standing", fmt(city("sites_standing")))
-c[1].metric("4G area coverage", fmt(city("area_coverage_pct", "4G"), pct=True))
-c[2].metric("5G area coverage", fmt(city("area_coverage_pct", "5G"), pct=True))
-c[3].metric("2G switched off", fmt(city("two_g_off_pct", "2G"), pct=True))
-c[4].metric("Shared sites", fmt(city("shared_site_pct"), pct=True))
+c[0].metric("Sites standing", fmt(headline("sites_standing")))
+c[1].metric("4G area coverage", fmt(headline("area_coverage_pct", "4G"), pct=True))
+c[2].metric("5G area coverage", fmt(headline("area_coverage_pct", "5G"), pct=True))
+c[3].metric("2G switched off", fmt(headline("two_g_off_pct", "2G"), pct=True))
+c[4].metric("Shared sites", fmt(headline("shared_site_pct"), pct=True))
 
 if view == "Map":
     m1, m2, m3 = st.columns([2, 1, 1])

@@ -19,6 +19,7 @@ sites_mast_<class>          ``*``        ``*``      of which of mast class <clas
 sites_on_air                each, *      each, *    sites with an active radio
 radios_on_air               each, *      each, *    active radios
 two_g_baseline_radios       2G           each, *    2G radios active at the baseline date
+two_g_baseline_on_air       2G           each, *    of which still on air
 two_g_off_pct               2G           each, *    % of those switched off since
 sites_5g_pilot              5G           each, *    sites with an active 5G pilot radio
 sites_5g_commercial         5G           each, *    sites with an active commercial 5G radio
@@ -318,7 +319,8 @@ class Engine:
                 return covered_area_of_union(self.frag, parts, cache=self._caches.setdefault((te, ALL), {}))
 
             out.update({(te, ALL): res for te, res in zip(techs, pool.map(run_all, techs), strict=True)})
-        return out
+        nothing = np.zeros(self.frag.n_polygons)  # no radio on air: 0 % covered, a row like any other
+        return {(te, o): out.get((te, o), nothing) for te in settings.TECHNOLOGIES for o in (ALL, *settings.OPERATORS)}
 
     def metrics(self, as_of: dt.date | str | pd.Timestamp) -> pd.DataFrame:
         """Every metric for every unit of every layer (and the city) at ``as_of``.
@@ -420,7 +422,7 @@ def _date_state(eng: Engine, standing: np.ndarray, on: np.ndarray, base_on: np.n
         rows.append(("sites_on_air", te, o, "site", _site_mask(n_sites, site[live])))
         if te == "2G":
             rows.append(("two_g_baseline_radios", te, o, "radio", base_on & sel))
-            rows.append(("_two_g_still", te, o, "radio", base_on & live))
+            rows.append(("two_g_baseline_on_air", te, o, "radio", base_on & live))
         if te == "5G":
             rows.append(("sites_5g_pilot", te, o, "site", _site_mask(n_sites, site[live & eng.radio_pilot])))
             rows.append(("sites_5g_commercial", te, o, "site", _site_mask(n_sites, site[live & ~eng.radio_pilot])))
@@ -451,7 +453,7 @@ def _counts(out: _Rows, eng: Engine, site_unit: np.ndarray, state: list) -> None
             out.add(metric, te, o, *got[(metric, te, o)])
     for (metric, te, o), base in list(got.items()):
         if metric == "two_g_baseline_radios":
-            still = got[("_two_g_still", te, o)]
+            still = got[("two_g_baseline_on_air", te, o)]
             out.add("two_g_off_pct", te, o, *_pct((base[0] - still[0], base[1] - still[1]), base))
     out.add("shared_site_pct", ALL, ALL, *_pct(got[("shared_sites", ALL, ALL)], got[("_on_air_any", ALL, ALL)]))
     out.add("bulky_masts_converted_pct", ALL, ALL,

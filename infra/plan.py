@@ -168,6 +168,7 @@ def path_points(plan: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
                      & (targets["metric"] == r.target_metric) & targets["target"].notna()]
         key = (r.layer, r.unit_code, r.target_metric)
         rows.append((*key, pd.Timestamp(r.baseline_date), float(r.baseline), "baseline"))
-        rows += [(*key, _year_end(y), float(v), "milestone") for y, v in sorted(zip(ms["year"], ms["target"]))
+        later = sorted(zip(ms["year"], ms["target"], strict=True))
+        rows += [(*key, _year_end(y), float(v), "milestone") for y, v in later
                  if _year_end(y) > pd.Timestamp(r.baseline_date)]
     return pd.DataFrame(rows, columns=cols)

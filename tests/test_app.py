@@ -68,7 +68,10 @@ def test_units_view_follows_layer_units_and_filters(app):
     app.selectbox(key="layer").set_value("commune_2025").run()
     assert len(app.dataframe[0].value) == 127
     app.multiselect(key="units").set_value(["00004", "00008"]).run()
-    assert app.dataframe[0].value["unit_code"].tolist() == ["00004", "00008", "*"]
+    table = app.dataframe[0].value
+    assert table["unit_code"].tolist() == ["00004", "00008", "*"]
+    assert number(app, "Sites standing") == table["sites_standing"].iloc[:2].sum()  # the header follows the selection
+    assert app.caption[0].value == "Figures for 2 selected unit(s)"
     before = app.dataframe[0].value["sites_on_air"].iloc[-1]
     app.multiselect(key="operators").set_value(["Gmobile"]).run()
     app.multiselect(key="technologies").set_value(["2G"]).run()

@@ -92,6 +92,16 @@ def metric_text(page, label):
     return page.locator(f"[data-testid='stMetric']:has-text('{label}') [data-testid='stMetricValue']").inner_text()
 
 
+def wait_metric_change(page, label, old, timeout=60_000):
+    """Wait until the headline figure ``label`` shows something other than ``old``; returns the new text."""
+    page.wait_for_function("""([label, old]) => {
+      const m = [...document.querySelectorAll("[data-testid='stMetric']")].find(e => e.innerText.includes(label));
+      const v = m && m.querySelector("[data-testid='stMetricValue']");
+      return v && v.innerText !== old;
+    }""", arg=[label, old], timeout=timeout)
+    return metric_text(page, label)
+
+
 def test_app_draws_districts_sites_and_legend(app_page):
     page, aborted = app_page
     _, frame, state = wait_map(page, "s.polygons === 30 && s.markers > 1000")
@@ -105,17 +115,19 @@ def test_app_draws_districts_sites_and_legend(app_page):
 def test_unit_filter_and_date_change_what_is_drawn(app_page):
     page, _ = app_page
     wait_map(page, "s.polygons === 30")
-    before = metric_text(page, "Sites standing")
+    city = metric_text(page, "Sites standing")
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     box.click()
     page.keyboard.type("001 Ba")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     assert wait_map(page, "s.polygons === 1")[2]["polygons"] == 1
+    own = wait_metric_change(page, "Sites standing", city)  # Ba Đình's own figure now
+    assert int(own.replace(",", "")) < int(city.replace(",", ""))
+    before = metric_text(page, "5G area coverage")
     page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first.focus()
-    page.keyboard.press("Home")  # 2019-01-01
-    page.wait_for_function(f"() => !document.body.innerText.includes('{before}')", timeout=60_000)
-    assert metric_text(page, "Sites standing") != before
+    page.keyboard.press("Home")  # 2019-01-01: before the 5G pilots
+    assert wait_metric_change(page, "5G area coverage", before) == "0.0 %"
     page.screenshot(path=str(ARTIFACTS / "app-filtered.png"))
     page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first.focus()
     page.keyboard.press("End")

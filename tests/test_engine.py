@@ -77,6 +77,15 @@ def test_counts_follow_the_as_of_date(tiny):
     assert value(late, "sites_mast_A2a", "*") == 1
 
 
+def test_no_radio_on_air_is_zero_coverage_not_a_missing_row(tiny):
+    units, sites, radios, zones = tiny
+    m = Engine(units, sites, radios, zones).metrics("2019-01-01")  # before any 5G radio
+    for unit in ("A", "B", "*"):
+        for op in ("*", *settings.OPERATORS):
+            assert value(m, "area_coverage_pct", unit, "5G", op) == 0
+            assert value(m, "covered_area_km2", unit, "3G", op) == 0  # a technology the inventory never had
+
+
 def test_every_unit_and_the_city_get_rows(default_ds):
     m = Engine(default_ds.units, default_ds.sites, default_ds.radios, default_ds.zones).metrics("2025-12-31")
     for layer, n in (("district", 30), ("commune_2025", 126)):
