@@ -118,7 +118,7 @@ def radio_ranges(radios: pd.DataFrame, clutter: pd.Series | None = None, *, mode
     tech = radios["technology"].astype(str)
     if model == "fixed":
         radii = {**settings.FIXED_RADII_M, **(fixed_radii_m or {})}
-        missing = sorted(set(tech) - set(radii))
+        missing = sorted(set(tech.unique()) - set(radii))
         if missing:
             raise ValueError(f"fixed model: no radius for technology {missing[0]!r}; pass fixed_radii_m")
         codes, names = pd.factorize(tech)  # a lookup per distinct technology, not per radio

@@ -257,8 +257,8 @@ class Engine:
         })
         tech, op = self.radios["technology"].to_numpy(), self.radios["operator"].to_numpy()
         # integer codes: comparing codes is far cheaper than comparing strings
-        t_code = pd.Categorical(tech, categories=settings.TECHNOLOGIES).codes
-        o_code = pd.Categorical(op, categories=settings.OPERATORS).codes
+        t_code = pd.Index(settings.TECHNOLOGIES).get_indexer(tech)
+        o_code = pd.Index(settings.OPERATORS).get_indexer(op)
         is_op = [o_code == k for k in range(len(settings.OPERATORS))]
         groups = [(ALL, ALL, np.ones(len(r), bool))] + [(ALL, o, m) for o, m in
                                                          zip(settings.OPERATORS, is_op, strict=True)]
