@@ -18,7 +18,7 @@ did not change is not recomputed (pass the same ``cache``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -111,28 +111,61 @@ def _polygons(footprints: Footprints, idx: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TileHits:
-    """(tile, footprint) pairs that may touch, sorted by tile; ``inside``: the tile lies in the footprint.
+    """Which tiles each footprint touches, and which it covers whole.
 
-    Footprints are static per radio, so the pairs are computed once and filtered
-    by the active footprints at each date.
+    ``tile``, ``item``, ``inside``: (tile, footprint) pairs, sorted by tile. For a
+    disc, only the tiles on its edge are listed as pairs; the tiles it covers whole
+    are kept as runs along grid rows (``span_*``: row, first and last grid column,
+    footprint), because a 12 km disc covers a hundred 2 km tiles and listing each
+    of them cost more than the rest of the preparation. Footprints are static per
+    radio, so this is computed once and filtered by the active footprints at each
+    date.
     """
 
     tile: np.ndarray
     item: np.ndarray
     inside: np.ndarray
+    span_row: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    span_lo: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    span_hi: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    span_item: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     def split(self, group: np.ndarray, n_groups: int) -> list[TileHits]:
-        """The pairs of each footprint group (``group``: group per footprint, -1 for none), still sorted by tile."""
+        """The hits of each footprint group (``group``: group per footprint, -1 for none); pairs stay sorted by tile."""
+        g = np.asarray(group, dtype=np.int32)
         n_t = int(self.tile.max(initial=0)) + 1
-        g = np.asarray(group, dtype=np.int32)[self.item]
-        key = (g + 1) * n_t + self.tile  # group -1 ("none") sorts first
+        key = (g[self.item] + 1) * n_t + self.tile  # group -1 ("none") sorts first
         top = (n_groups + 1) * n_t
         # numpy's stable sort is a radix sort for 16-bit keys: O(n) instead of O(n log n)
         key = key.astype(np.uint16 if top < 2**16 else np.uint32 if top < 2**32 else np.int64)
         order = np.argsort(key, kind="stable")
         bounds = np.searchsorted(key[order], (np.arange(n_groups + 2) * n_t).astype(key.dtype))
-        return [TileHits(self.tile[o], self.item[o], self.inside[o])
-                for o in (order[bounds[k + 1]:bounds[k + 2]] for k in range(n_groups))]
+        sg = g[self.span_item] + 1
+        s_order = np.argsort(sg.astype(np.uint8 if n_groups < 255 else np.int64), kind="stable")
+        s_bounds = np.searchsorted(sg[s_order], np.arange(n_groups + 2))
+        out = []
+        for k in range(n_groups):
+            o = order[bounds[k + 1]:bounds[k + 2]]
+            so = s_order[s_bounds[k + 1]:s_bounds[k + 2]]
+            out.append(TileHits(self.tile[o], self.item[o], self.inside[o], self.span_row[so], self.span_lo[so],
+                                self.span_hi[so], self.span_item[so]))
+        return out
+
+    def full(self, frag: Fragments, active: np.ndarray) -> np.ndarray:
+        """(n_tiles,) bool: the tiles some active footprint covers whole."""
+        n_tiles = len(frag.tiles)
+        full = np.bincount(self.tile[self.inside & active[self.item]], minlength=n_tiles) > 0
+        on = active[self.span_item]
+        if on.any():
+            ny, nx = frag.shape
+            row, lo, hi = self.span_row[on], self.span_lo[on], self.span_hi[on]
+            width = nx + 1  # a difference array per row: +1 at the first column, -1 after the last
+            diff = (np.bincount(row * width + lo, minlength=ny * width)
+                    - np.bincount(row * width + hi + 1, minlength=ny * width))
+            covered = (np.cumsum(diff.reshape(ny, width), axis=1)[:, :nx] > 0).ravel()
+            used = frag.lookup >= 0
+            full[frag.lookup[used & covered]] = True
+        return full
 
 
 def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None = None,
@@ -152,11 +185,13 @@ def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None 
     """
     m = len(xy) if xy is not None else len(footprints)
     omni = np.zeros(m, bool) if (xy is None or radius is None) else (np.ones(m, bool) if omni is None else omni)
-    parts = []
+    parts, spans = [], []
     disc = np.flatnonzero(omni)
     for start in range(0, len(disc), _DISC_CHUNK):
         chunk = disc[start:start + _DISC_CHUNK]
-        parts.append(_disc_hits(frag, chunk, xy[chunk], radius[chunk]))
+        edge, inside_runs = _disc_hits(frag, chunk, xy[chunk], radius[chunk])
+        parts.append(edge)
+        spans.append(inside_runs)
     other = np.flatnonzero(~omni)
     if len(other):
         footprints = _polygons(footprints, other)
@@ -165,16 +200,28 @@ def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None 
         inside = shapely.within(frag.tiles[t], footprints[f])
         parts.append((t.astype(np.int32), other[f].astype(np.int32), inside))
     if not parts:
-        return TileHits(np.zeros(0, int), np.zeros(0, int), np.zeros(0, bool))
+        return TileHits(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, bool))
     t, f, inside = (np.concatenate(a) for a in zip(*parts, strict=True))
-    if not sort:
-        return TileHits(t, f, inside)
-    order = np.argsort(t, kind="stable")
-    return TileHits(t[order], f[order], inside[order])
+    runs = [np.concatenate(a) for a in zip(*spans, strict=True)] if spans else [np.zeros(0, np.int32)] * 4
+    if sort:
+        order = np.argsort(t, kind="stable")
+        t, f, inside = t[order], f[order], inside[order]
+    return TileHits(t, f, inside, *runs)
 
 
-def _disc_hits(frag: Fragments, idx: np.ndarray, xy: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Tiles each disc polygon touches, row by row: the circle's chord over a row of tiles gives its x-range."""
+def _runs(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the run, value) for every integer of the runs ``first..last`` (empty when last < first)."""
+    n = np.maximum(last - first + 1, 0)
+    run = np.repeat(np.arange(len(first)), n)
+    return run, first[run] + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+
+
+def _disc_hits(frag: Fragments, idx: np.ndarray, xy: np.ndarray, r: np.ndarray) -> tuple[tuple, tuple]:
+    """Tiles on each disc polygon's edge (pairs) and runs of tiles it covers whole, row by row.
+
+    The circle's chord over a row of tiles gives the columns it touches; the
+    inscribed circle's chord over the row's far edge gives the columns inside.
+    """
     ny, nx = frag.shape
     x0, y0 = frag.origin
     size = frag.size
@@ -182,9 +229,7 @@ def _disc_hits(frag: Fragments, idx: np.ndarray, xy: np.ndarray, r: np.ndarray) 
     r_in = r * np.cos(np.pi / (4 * settings.FOOTPRINT_QUAD_SEGS))
     iy0 = np.clip(np.floor((cy - r - y0) / size).astype(np.int64), 0, ny - 1)
     iy1 = np.clip(np.floor((cy + r - y0) / size).astype(np.int64), 0, ny - 1)
-    rows = iy1 - iy0 + 1
-    disc = np.repeat(np.arange(len(idx)), rows)
-    iy = iy0[disc] + (np.arange(rows.sum()) - np.repeat(np.cumsum(rows) - rows, rows))
+    disc, iy = _runs(iy0, iy1)
     band0, dcx, dcy, dr, dr_in = y0 + iy * size, cx[disc], cy[disc], r[disc], r_in[disc]
     near_dy = np.maximum(0.0, np.maximum(band0 - dcy, dcy - band0 - size))
     half = np.sqrt(np.maximum(dr**2 - near_dy**2, 0.0))
@@ -192,17 +237,22 @@ def _disc_hits(frag: Fragments, idx: np.ndarray, xy: np.ndarray, r: np.ndarray) 
     ix1 = np.clip(np.floor((dcx + half - x0) / size).astype(np.int64), 0, nx - 1)
     far_dy = np.maximum(np.abs(band0 - dcy), np.abs(band0 + size - dcy))
     half_in = np.sqrt(np.maximum(dr_in**2 - far_dy**2, 0.0))
-    in0 = np.ceil((dcx - half_in - x0) / size)           # first tile whose left edge is inside
-    in1 = np.floor((dcx + half_in - x0) / size) - 1      # last tile whose right edge is inside
+    in0 = np.ceil((dcx - half_in - x0) / size).astype(np.int64)        # first tile whose left edge is inside
+    in1 = np.floor((dcx + half_in - x0) / size).astype(np.int64) - 1   # last tile whose right edge is inside
     in1 = np.where(far_dy <= dr_in, in1, in0 - 1)
-    cols = ix1 - ix0 + 1
-    row = np.repeat(np.arange(len(ix0)), cols)
-    ix = ix0[row] + (np.arange(cols.sum()) - np.repeat(np.cumsum(cols) - cols, cols))
-    tile = frag.lookup[iy[row] * nx + ix]
+    in0, in1 = np.maximum(in0, ix0), np.minimum(in1, ix1)
+    has_in = in1 >= in0
+    # edge tiles: the whole touched range when nothing is inside, else left of and right of the inside run
+    left_last = np.where(has_in, in0 - 1, ix1)
+    rows_l, ix_l = _runs(ix0, left_last)
+    rows_r, ix_r = _runs(np.where(has_in, in1 + 1, ix1 + 1), ix1)
+    rows, ix = np.concatenate([rows_l, rows_r]), np.concatenate([ix_l, ix_r])
+    tile = frag.lookup[iy[rows] * nx + ix]
     used = tile >= 0
-    row, ix, tile = row[used], ix[used], tile[used]
-    inside = (ix >= in0[row]) & (ix <= in1[row])
-    return tile.astype(np.int32), idx[disc[row]].astype(np.int32), inside
+    edge = (tile[used].astype(np.int32), idx[disc[rows[used]]].astype(np.int32), np.zeros(int(used.sum()), bool))
+    runs = (iy[has_in].astype(np.int32), in0[has_in].astype(np.int32), in1[has_in].astype(np.int32),
+            idx[disc[has_in]].astype(np.int32))
+    return edge, runs
 
 
 def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray | None = None,
@@ -238,11 +288,13 @@ def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray 
     if len(frag.geom) == 0 or (hits is None and not callable(footprints) and len(footprints) == 0):
         return np.zeros(frag.n_polygons)
     hits = hits if hits is not None else tile_hits(frag, footprints, xy=xy, radius=radius, omni=omni)
-    sel = np.ones(len(hits.tile), bool) if active is None else np.asarray(active)[hits.item]
-    t_hit, f_hit, inside = hits.tile[sel], hits.item[sel], hits.inside[sel]
+    active = np.ones(int(max(hits.item.max(initial=-1), hits.span_item.max(initial=-1))) + 1, bool) \
+        if active is None else np.asarray(active)
+    sel = active[hits.item]
+    t_hit, f_hit = hits.tile[sel], hits.item[sel]
     n_tiles = len(frag.tiles)
-    full = np.bincount(t_hit[inside], minlength=n_tiles) > 0
-    touched = np.bincount(t_hit, minlength=n_tiles) > 0
+    full = hits.full(frag, active)
+    touched = (np.bincount(t_hit, minlength=n_tiles) > 0) | full
     in_partial = ~full[t_hit]  # only partial tiles need their footprint sets
     t_hit, f_hit = t_hit[in_partial], f_hit[in_partial]
     key = _set_hash(t_hit, _splitmix64(f_hit.astype(np.int64)), _splitmix64(f_hit.astype(np.int64) ^ 0x5DEECE66D),
