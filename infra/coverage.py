@@ -55,6 +55,7 @@ class Fragments:
     shape: tuple[int, int] = (0, 0)
     lookup: np.ndarray | None = None
     whole: np.ndarray | None = None  # fragment is its whole tile
+    rest: np.ndarray | None = None  # fragment measured as its tile minus the tile's other fragments
 
     @property
     def n_polygons(self) -> int:
@@ -94,9 +95,19 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
     used = np.unique(tile_idx[keep])
     remap = np.full(len(tiles), -1)
     remap[used] = np.arange(len(used))
-    return Fragments(tiles=tiles[used], tile_of=remap[tile_idx[keep]], poly_of=poly_idx[keep], geom=geom[keep],
-                     area=area[keep], poly_area=shapely.area(polygons), origin=(float(xs[0]), float(ys[0])),
-                     size=float(size), shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=~cut[keep])
+    tile_of, geom, area, whole = remap[tile_idx[keep]], geom[keep], area[keep], ~cut[keep]
+    # In a tile its fragments fill, the most detailed one is measured by subtraction: one overlay less per tile.
+    filled = np.isclose(np.bincount(tile_of, weights=area, minlength=len(used)), size * size, rtol=1e-9, atol=0)
+    several = np.bincount(tile_of, minlength=len(used)) >= 2
+    verts = shapely.get_num_coordinates(geom)
+    order = np.lexsort((-verts, tile_of))  # per tile, the fragment with most vertices first
+    first = np.r_[True, tile_of[order][1:] != tile_of[order][:-1]]
+    rest = np.zeros(len(geom), bool)
+    rest[order[first]] = True
+    rest &= (filled & several)[tile_of] & ~whole
+    return Fragments(tiles=tiles[used], tile_of=tile_of, poly_of=poly_idx[keep], geom=geom, area=area,
+                     poly_area=shapely.area(polygons), origin=(float(xs[0]), float(ys[0])), size=float(size),
+                     shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=whole, rest=rest)
 
 
 #: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).
@@ -363,7 +374,13 @@ def _assemble(frag: Fragments, full: np.ndarray, touched: np.ndarray, key: np.nd
         per_frag = np.repeat(unions[todo], [len(f) for f in frs])
         areas = shapely.area(per_frag)  # a tile union is clipped to its tile: whole-tile fragments need no overlay
         cut = ~frag.whole[fr_all] if frag.whole is not None else np.ones(len(fr_all), bool)
+        rest = frag.rest[fr_all] if frag.rest is not None else np.zeros(len(fr_all), bool)
+        cut &= ~rest
         areas[cut] = shapely.area(shapely.intersection(frag.geom[fr_all[cut]], per_frag[cut]))
+        if rest.any():  # the tile's union minus what its other fragments hold
+            pos = np.repeat(np.arange(len(todo)), [len(f) for f in frs])
+            others = np.bincount(pos[~rest], weights=areas[~rest], minlength=len(todo))
+            areas[rest] = np.maximum(areas[rest] - others[pos[rest]], 0.0)
         covered[fr_all] = np.minimum(areas, frag.area[fr_all])
     cache.update(key=key, covered=covered, union=unions, full=full, touched=touched)
     return np.bincount(frag.poly_of, weights=covered, minlength=frag.n_polygons)

@@ -49,6 +49,16 @@ def straightforward(polys, fps):
 
 polygons = np.array([shapely.box(0, 0, 3000, 2500), shapely.box(3000, 0, 5200, 2500),
                      shapely.Polygon([(0, 2500), (5200, 2500), (2600, 6000)])])
+
+
+def test_a_tile_filled_by_several_units_is_measured_by_subtraction_exactly():
+    frag = prepare_fragments(polygons, tile_m=1000.0)
+    assert frag.rest.sum() >= 3  # tiles cut by the unit boundaries, each with one fragment measured as the rest
+    xy = np.array([[2900.0, 2400.0], [3300.0, 1800.0], [1200.0, 3100.0]])
+    r = np.array([700.0, 450.0, 900.0])
+    fps = footprints(xy, r)
+    got = covered_area(frag, fps, xy=xy, radius=r)
+    np.testing.assert_allclose(got, straightforward(polygons, fps), rtol=1e-9, atol=1e-6)
 discs = st.lists(st.tuples(st.floats(-1000, 6000), st.floats(-1000, 7000), st.floats(50, 4000)), min_size=1,
                  max_size=25)
 
