@@ -310,9 +310,12 @@ class Engine:
             return covered_area(self.frag, self.radio_fp, active=on & self._mask[key], hits=self.hits[key],
                                 cache=self._caches.setdefault(key, {}))
 
+        # the heaviest first (most edge pairs: 5G), so the two threads finish together
+        per_op.sort(key=lambda key: -int((~self.hits[key].inside).sum()))
         with ThreadPoolExecutor(max_workers=max(1, self.threads)) as pool:
             out = dict(zip(per_op, pool.map(run, per_op), strict=True))
-            techs = [te for te in settings.TECHNOLOGIES if (on & (tech == te)).any()]
+            techs = sorted((te for te in settings.TECHNOLOGIES if (on & (tech == te)).any()),
+                           key=lambda te: -sum(int((~self.hits[k].inside).sum()) for k in per_op if k[0] == te))
 
             def run_all(te: str) -> np.ndarray:
                 parts = [self._caches[(te, o)] for (t2, o) in per_op if t2 == te]
