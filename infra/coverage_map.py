@@ -102,29 +102,37 @@ def _rounded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.set_geometry(shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, 5)))
 
 
-def _points(frame: gpd.GeoDataFrame, *, name: str, colour: str, show: bool = True, popup: bool = False,
-            radius: float = 3, by_mast: bool = False) -> folium.GeoJson:
-    """Canvas circle markers (coloured by mast class with ``by_mast``); coordinates rounded to 1 m."""
-    props = (["history"] if popup else []) + (["mast_class"] if by_mast else [])
+def _points(frame: gpd.GeoDataFrame, *, colour: str, name: str | None = None, show: bool = True,
+            popup: bool = False, radius: float = 3) -> folium.GeoJson:
+    """Canvas circle markers of one colour (with history popups if asked); coordinates rounded to 1 m."""
     coords = np.round(np.c_[frame.geometry.x, frame.geometry.y], 5).tolist()
-    if props:
-        features = [{"type": "Feature", "properties": dict(zip(props, values, strict=True)),
-                     "geometry": {"type": "Point", "coordinates": xy}}
-                    for xy, values in zip(coords, zip(*(frame[p].tolist() for p in props), strict=True),
-                                          strict=True)]
+    if popup:
+        features = [{"type": "Feature", "properties": {"history": h}, "geometry": {"type": "Point", "coordinates": xy}}
+                    for xy, h in zip(coords, frame["history"].tolist(), strict=True)]
     else:  # one MultiPoint: Leaflet still draws a marker per point, at a fifth of the bytes
         features = [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": coords}}]
-    data = {"type": "FeatureCollection", "features": features}
     return folium.GeoJson(
-        data, name=name, show=show,
+        {"type": "FeatureCollection", "features": features}, name=name, show=show, control=name is not None,
         marker=folium.CircleMarker(radius=radius, weight=0.6, color=colour, fill=True, fill_color=colour,
                                    fill_opacity=0.8),
         popup=folium.GeoJsonPopup(["history"], labels=False, max_width=420, style="white-space:pre-line")
         if popup else None,
-        style_function=(lambda f: {"color": MAST_COLOURS.get(f["properties"]["mast_class"], colour),
-                                   "fillColor": MAST_COLOURS.get(f["properties"]["mast_class"], colour)})
-        if by_mast else None,
     )
+
+
+def _sites_by_mast(sites: gpd.GeoDataFrame, *, name: str) -> folium.FeatureGroup:
+    """Sites with their history popups, a marker colour per mast class: one layer per class in one group.
+
+    Not a style function: folium keys one by the first property of each feature,
+    here the popup text, so the page carried every history twice, in a switch of
+    thousands of cases run for every marker.
+    """
+    group = folium.FeatureGroup(name=name)
+    for cls in [*MAST_COLOURS, *sorted(set(sites["mast_class"]) - set(MAST_COLOURS))]:
+        part = sites[sites["mast_class"] == cls]
+        if len(part):
+            _points(part, colour=MAST_COLOURS.get(cls, "#555555"), popup=True).add_to(group)
+    return group
 
 
 def choropleth(units: gpd.GeoDataFrame, values: pd.Series, *, caption: str) -> tuple[folium.GeoJson, cm.ColorMap]:
@@ -192,8 +200,7 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.S
     if history is None:
         history = site_history(sites, ds.radios[_among(ds.radios["site_id"], sites["site_id"])])
     sites = sites.assign(history=sites["site_id"].map(history).astype(object).fillna("").to_numpy())
-    _points(sites, name=f"Passive sites by mast class ({len(sites):,})", colour="#555555", popup=True,
-            by_mast=True).add_to(m)
+    _sites_by_mast(sites, name=f"Passive sites by mast class ({len(sites):,})").add_to(m)
     zone = shapely.union_all(ds.zones.geometry.to_numpy()) if len(ds.zones) else shapely.Polygon()
     bulky = sites[sites["mast_class"].isin(settings.BULKY_MAST_CLASSES) & _inside(sites, zone)]
     _points(bulky, name=f"Bulky masts in restricted zones ({len(bulky)})", colour="#e31a1c", radius=6).add_to(m)
