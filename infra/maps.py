@@ -106,6 +106,26 @@ def notice_box(lines: list[str]) -> Element:
     )
 
 
+def scale_box(caption: str, colours: list[str], vmin: float, vmax: float) -> Element:
+    """A fixed colour-scale legend (CSS gradient; no d3, unlike branca's), with its caption escaped.
+
+    Examples
+    --------
+    >>> html = scale_box("4G <area>", ["#fff", "#000"], 0, 100).render()
+    >>> "linear-gradient(to right, #fff, #000)" in html and "4G &lt;area&gt;" in html
+    True
+    """
+    mid = (vmin + vmax) / 2
+    ticks = "".join(f"<span>{v:,.4g}</span>" for v in (vmin, mid, vmax))
+    return Element(
+        '<div class="itt-scale" style="position:fixed;bottom:24px;right:12px;z-index:9999;width:220px;'
+        'background:rgba(255,255,255,.92);border:1px solid #999;padding:4px 8px;font:12px sans-serif;">'
+        f"<div>{escape(caption)}</div>"
+        f'<div style="height:10px;margin:3px 0;background:linear-gradient(to right, {", ".join(colours)})"></div>'
+        f'<div style="display:flex;justify-content:space-between">{ticks}</div></div>'
+    )
+
+
 def legend_box(title: str, colours: dict[str, str]) -> Element:
     """A fixed legend box (escaped labels)."""
     rows = "".join(
