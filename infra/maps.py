@@ -97,12 +97,13 @@ def active_sites(sites: gpd.GeoDataFrame, as_of: dt.date) -> gpd.GeoDataFrame:
 
 
 def notice_box(lines: list[str]) -> Element:
-    """A fixed box on the map listing the notices (escaped)."""
+    """A fixed box on the map listing the notices (escaped), which the user can fold."""
     items = "".join(f"<li>{escape(t)}</li>" for t in lines)
-    return Element(
-        '<div class="itt-notice" style="position:fixed;bottom:24px;left:12px;z-index:9999;max-width:460px;'
+    return Element(  # open at first; a click on its title folds it away from the map
+        '<details open class="itt-notice" style="position:fixed;bottom:24px;left:12px;z-index:9999;max-width:460px;'
         'background:rgba(255,255,240,.92);border:1px solid #c9a400;padding:6px 10px;font:12px sans-serif;">'
-        f"<b>Approximate / synthetic data</b><ul style='margin:4px 0 0 16px;padding:0'>{items}</ul></div>"
+        "<summary style='cursor:pointer'><b>Approximate / synthetic data</b></summary>"
+        f"<ul style='margin:4px 0 0 16px;padding:0'>{items}</ul></details>"
     )
 
 

@@ -203,5 +203,8 @@ def test_exported_map_from_disk_escapes_popups(browser, default_ds, tmp_path):
     page.wait_for_timeout(500)
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "exported-map.png"))
+    page.click(".itt-notice summary")  # the notices fold away from the map, and come back
+    assert page.evaluate("() => document.querySelector('.itt-notice').open") is False
+    assert not page.is_visible(".itt-notice li")
     assert re.search(r"OpenStreetMap contributors", body)
     ctx.close()
