@@ -203,17 +203,19 @@ class Engine:
     # --- preparation -------------------------------------------------------
     def _prepare_sites(self, sites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> None:
         pts = sites.to_crs(settings.METRIC_CRS).reset_index(drop=True)
-        points = pts.geometry.to_numpy()
-        hit_pt, hit_piece = shapely.STRtree(self.pieces.geometry.to_numpy()).query(points, predicate="within")
+        # points in a tree, polygons as queries: shapely prepares the query geometries, so each polygon is
+        # prepared once (contains_properly: strictly inside, as `within`)
+        points = shapely.STRtree(pts.geometry.to_numpy())
+        hit_piece, hit_pt = points.query(self.pieces.geometry.to_numpy(), predicate="contains_properly")
         self.site_piece = np.full(len(pts), -1)
         self.site_piece[hit_pt] = hit_piece  # pieces do not overlap: one piece at most (-1: outside all)
         in_zone = np.zeros(len(pts), bool)
         if zones is not None and len(zones):
-            in_zone[shapely.STRtree(zones.to_crs(settings.METRIC_CRS).geometry.to_numpy()).query(
-                points, predicate="within")[0]] = True
-        self.sites = pd.DataFrame({
-            "site_id": pts["site_id"].astype(str).to_numpy(object),
-            "mast_class": pts["mast_class"].astype(str).to_numpy(object),
+            in_zone[points.query(zones.to_crs(settings.METRIC_CRS).geometry.to_numpy(),
+                                 predicate="contains_properly")[1]] = True
+        self.sites = pd.DataFrame({  # object columns: no conversion to Arrow strings, fast equality tests
+            "site_id": pd.Series(pts["site_id"].astype(str).to_numpy(object), dtype=object),
+            "mast_class": pd.Series(pts["mast_class"].astype(str).to_numpy(object), dtype=object),
             "built_on": pd.to_datetime(pts["built_on"]).to_numpy(),
             "removed_on": pd.to_datetime(pts["removed_on"]).to_numpy(),
             "in_zone": in_zone,
@@ -254,7 +256,8 @@ class Engine:
         tech = r["technology"].astype(str).to_numpy(object)
         op = r["operator"].astype(str).to_numpy(object)
         self.radios = pd.DataFrame({
-            "site": site_idx, "operator": op, "technology": tech, "pilot": r["pilot"].astype(bool).to_numpy(),
+            "site": site_idx, "operator": pd.Series(op, dtype=object), "technology": pd.Series(tech, dtype=object),
+            "pilot": r["pilot"].astype(bool).to_numpy(),
             "on_date": pd.to_datetime(r["on_date"]).to_numpy(), "off_date": pd.to_datetime(r["off_date"]).to_numpy(),
             "range_m": rng.to_numpy(),
         })
