@@ -166,6 +166,8 @@ view = st.segmented_control("View", VIEWS, key="view") or "Map"
 sync_url()
 
 eng = engine(data_key, opts, ds)
+if note := eng.outside_note():
+    st.warning(note)
 now = metrics_at(data_key, opts, as_of, eng)
 
 

@@ -25,15 +25,16 @@ def _date(text: str) -> dt.date:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from infra.engine import ModelOptions
+    from infra.engine import Engine, ModelOptions
     from infra.io import read_dataset
     from infra.report import unit_table, write_table
 
     ds = read_dataset(args.data)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output.suffix else "csv")
-    table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, options=ModelOptions(model=args.model))
+    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[args.layer], options=ModelOptions(model=args.model))
+    table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng)
     write_table(table, args.output, fmt=fmt, notices=ds.notices())
-    for notice in ds.notices():
+    for notice in [*ds.notices(), *filter(None, [eng.outside_note()])]:
         print(f"note: {notice}", file=sys.stderr)
     print(f"wrote {len(table)} rows ({len(table) - 1} units + city) to {args.output}")
     return 0

@@ -204,15 +204,16 @@ class Engine:
     def _prepare_sites(self, sites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> None:
         pts = sites.to_crs(settings.METRIC_CRS).reset_index(drop=True)
         # points in a tree, polygons as queries: shapely prepares the query geometries, so each polygon is
-        # prepared once (contains_properly: strictly inside, as `within`)
+        # prepared once. A site on the edge between two pieces goes to the first of them, never to none.
         points = shapely.STRtree(pts.geometry.to_numpy())
-        hit_piece, hit_pt = points.query(self.pieces.geometry.to_numpy(), predicate="contains_properly")
-        self.site_piece = np.full(len(pts), -1)
-        self.site_piece[hit_pt] = hit_piece  # pieces do not overlap: one piece at most (-1: outside all)
+        hit_piece, hit_pt = points.query(self.pieces.geometry.to_numpy(), predicate="intersects")
+        first = np.full(len(pts), np.iinfo(np.int64).max)
+        np.minimum.at(first, hit_pt, hit_piece)
+        self.site_piece = np.where(first == np.iinfo(np.int64).max, -1, first)
         in_zone = np.zeros(len(pts), bool)
-        if zones is not None and len(zones):
-            in_zone[points.query(zones.to_crs(settings.METRIC_CRS).geometry.to_numpy(),
-                                 predicate="contains_properly")[1]] = True
+        if zones is not None and len(zones):  # a mast on a zone's edge counts as in it
+            zone_geoms = zones.to_crs(settings.METRIC_CRS).geometry.to_numpy()
+            in_zone[points.query(zone_geoms, predicate="intersects")[1]] = True
         self.sites = pd.DataFrame({  # object columns: no conversion to Arrow strings, fast equality tests
             "site_id": pd.Series(pts["site_id"].astype(str).to_numpy(object), dtype=object),
             "mast_class": pd.Series(pts["mast_class"].astype(str).to_numpy(object), dtype=object),
@@ -226,7 +227,9 @@ class Engine:
         self.site_removed = self.sites["removed_on"].to_numpy()
         self.site_mast = {c: (self.sites["mast_class"] == c).to_numpy() for c in settings.MAST_CLASSES}
         self.site_bulky_zone = self.sites["mast_class"].isin(settings.BULKY_MAST_CLASSES).to_numpy() & in_zone
-        self.outside = int((self.site_piece < 0).sum())
+        #: Sites outside every unit of the layers: they count in no unit and not in the city (callers report them).
+        self.outside_sites: list[str] = self.sites.loc[self.site_piece < 0, "site_id"].tolist()
+        self.outside = len(self.outside_sites)
 
     def _clutter_of_sites(self, clutter: gpd.GeoDataFrame | None) -> pd.Series:
         if clutter is None:
@@ -298,6 +301,14 @@ class Engine:
         for k, key in enumerate(pairs):
             gid[self._mask[key]] = k
         self.hits = dict(zip(pairs, hits.split(gid, len(pairs)), strict=True))
+
+    def outside_note(self) -> str | None:
+        """One sentence on the sites outside every unit (for the app and the CLI), or None when there are none."""
+        if not self.outside:
+            return None
+        shown = ", ".join(self.outside_sites[:5]) + (", …" if self.outside > 5 else "")
+        return (f"{self.outside:,} site(s) lie outside every unit of the boundaries ({shown}): they count in no unit "
+                "and not in the city figures. Import boundaries that cover them, or check their coordinates.")
 
     # --- one date ----------------------------------------------------------
     def _state(self, t: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:

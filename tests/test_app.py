@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from infra import settings
@@ -98,24 +99,28 @@ def test_plan_and_transition_views(app):
     assert len(app.get("vega_lite_chart")) == 3
 
 
-def test_data_view_imports_and_switches_source(app):
+def test_data_view_imports_and_switches_source(app, default_ds):
     go(app, "Data")
     assert app.selectbox(key="upload_kind").value == "boundaries"
     assert app.radio(key="data").options == ["Embedded default (demo)"]
+    # 100 m north of Hanoi's northernmost point: inside the importer's 200 m tolerance, outside every unit
+    north = max(shapely.get_coordinates(default_ds.layer("district").union_all()), key=lambda xy: xy[1])
     csv = ("site_id,name,owner,mast_class,height_m,built_on,lat,lon\n"
            "S1,Tháp A,Viettel,A2b,40,2015-03-01,21.0285,105.8542\n"
            "S2,Tháp B,VNPT,A1a,3,2018-06-01,21.05,105.80\n"
-           "S3,Sài Gòn,VNPT,A1a,3,2018-06-01,10.77,106.70\n")  # row 3: Ho Chi Minh City, outside Hanoi
+           "S3,Sài Gòn,VNPT,A1a,3,2018-06-01,10.77,106.70\n"  # row 3: Ho Chi Minh City, outside Hanoi
+           f"S4,Biên,VNPT,A1a,3,2018-06-01,{north[1] + 0.0009:.6f},{north[0]:.6f}\n")
     app.selectbox(key="upload_kind").set_value("sites").run()
     app.file_uploader(key="upload_file").set_value(("my_sites.csv", csv.encode(), "text/csv")).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert "my_sites.csv (sites): read 3, imported 2 (repaired 0), rejected 1" in [w.value for w in app.warning]
+    assert "my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1" in [w.value for w in app.warning]
     report = app.dataframe[0].value
     assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.radio(key="data").value == "imported"
-    assert number(app, "Sites standing") == 2
+    assert number(app, "Sites standing") == 2  # S4 stands outside every unit: said, not silently dropped
+    assert any(w.value.startswith("1 site(s) lie outside every unit of the boundaries (S4)") for w in app.warning)
     assert "my_sites.csv" in app.caption[-1].value  # provenance names the file
     app.radio(key="data").set_value("default").run()
     assert number(app, "Sites standing") > 4000

@@ -150,3 +150,18 @@ def test_areas_are_measured_in_utm(tiny):
     m = Engine(units, sites, radios, zones).metrics("2025-12-31")
     assert value(m, "area_km2", "A") == pytest.approx(4.0, rel=1e-9)
     assert settings.METRIC_CRS == "EPSG:32648"
+
+
+def test_a_site_on_a_shared_edge_counts_once_and_one_outside_is_reported():
+    units = frames.units({"A": (0, 0, 2000, 2000), "B": (2000, 0, 4000, 2000)})
+    corner = shapely.Point(units.geometry.iloc[0].exterior.coords[1])  # the corner A shares with B, exactly
+    assert corner.intersects(units.geometry.iloc[1]) and not corner.within(units.geometry.iloc[1])
+    sites = frames.sites({"EDGE": (0, 0), "IN": (500, 500), "OUT": (9000, 9000)})
+    sites.loc[0, "geometry"] = corner
+    radios = frames.radios([{"site_id": "IN"}])
+    eng = Engine(units, sites, radios)
+    m = eng.metrics("2025-12-31")
+    assert value(m, "sites_standing", "A") + value(m, "sites_standing", "B") == 2  # EDGE once, IN once
+    assert value(m, "sites_standing", "*") == 2
+    assert eng.outside_sites == ["OUT"] and eng.outside == 1
+    assert "1 site(s) lie outside every unit" in eng.outside_note() and "OUT" in eng.outside_note()
