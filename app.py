@@ -18,7 +18,7 @@ from infra import read_dataset, settings
 from infra.coverage_map import MapView, coverage_map, site_history
 from infra.engine import Engine, ModelOptions
 from infra.export import map_for_export, metric_values
-from infra.maps import render_once, unit_at
+from infra.maps import clicked_unit, render_once
 from infra.plan import TARGET_METRICS, path_points, plan_vs_actual
 from infra.report import unit_table, write_table
 from infra.summary import aggregate
@@ -201,13 +201,12 @@ if view == "Map":
     st.caption(f"{len(values)} units with a value · {mv.describe()}")
     fmap = built_map(data_key, opts, mv, ds, now)
     clicked = st_folium(fmap, key="map", height=620, use_container_width=True, render=False,  # rendered in built_map
-                        returned_objects=["last_clicked", "last_object_clicked"])
-    where = (clicked or {}).get("last_object_clicked") or (clicked or {}).get("last_clicked")
-    if where and where != st.session_state.get("_clicked"):  # a click on the map selects the unit under it
-        st.session_state["_clicked"] = where
-        if (hit := unit_at(units, where["lng"], where["lat"])) is not None:
-            st.session_state["_pending_units"] = [hit]
-            st.rerun()
+                        returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
+                                          "last_object_clicked_popup"])
+    before, st.session_state["_clicked"] = st.session_state.get("_clicked"), clicked
+    if (hit := clicked_unit(units, clicked, before)) is not None:  # a click on a unit selects it
+        st.session_state["_pending_units"] = [hit]
+        st.rerun()
     if st.toggle("Prepare this map as a standalone HTML file", key="prep_export"):  # renders the map once more
         export = map_for_export(ds, mv, metrics=now, history=history(data_key, ds))  # with title and sources
         st.download_button("Download the map (HTML)", export.get_root().render(),

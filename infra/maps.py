@@ -88,6 +88,43 @@ def unit_at(units: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
     return None if hit.empty else str(hit.iloc[0])
 
 
+def clicked_unit(units: gpd.GeoDataFrame, now: dict | None, before: dict | None) -> str | None:
+    """The unit a click on the app's map selects, from streamlit-folium's values at this run and the previous one.
+
+    Units are drawn with tooltips, sites with popups; streamlit-folium keeps the
+    last tooltip and popup it saw. A click on a unit changes the tooltip; a click on
+    a site changes the popup, and must open it rather than select the unit under it.
+
+    Parameters
+    ----------
+    units
+        The units drawn.
+    now, before
+        ``last_object_clicked``, ``last_object_clicked_tooltip`` and
+        ``last_object_clicked_popup`` at this run and at the previous one.
+
+    Examples
+    --------
+    >>> units = gpd.GeoDataFrame({"unit_code": ["001"]}, geometry=[shapely.box(105, 21, 106, 22)], crs=4326)
+    >>> unit = {"last_object_clicked": {"lat": 21.5, "lng": 105.5}, "last_object_clicked_tooltip": "Unit 001",
+    ...         "last_object_clicked_popup": None}
+    >>> clicked_unit(units, unit, None)
+    '001'
+    >>> site = {**unit, "last_object_clicked_popup": "Site S1 ..."}
+    >>> clicked_unit(units, site, unit) is None  # the site's popup opens; the selection stays
+    True
+    """
+    before = before or {}
+    if not now or not now.get("last_object_clicked") or now == before:
+        return None
+    if now.get("last_object_clicked_popup") != before.get("last_object_clicked_popup"):
+        return None  # a site
+    if now.get("last_object_clicked_tooltip") in (None, before.get("last_object_clicked_tooltip")):
+        return None  # not a unit, or the same unit again
+    where = now["last_object_clicked"]
+    return unit_at(units, where["lng"], where["lat"])
+
+
 def active_sites(sites: gpd.GeoDataFrame, as_of: dt.date) -> gpd.GeoDataFrame:
     """Sites standing at ``as_of`` (built on or before, not yet removed)."""
     ts = pd.Timestamp(as_of)
