@@ -124,10 +124,12 @@ def _points(frame: gpd.GeoDataFrame, *, colour: str, name: str | None = None, sh
                     for xy, h in zip(coords, frame["history"].tolist(), strict=True)]
     else:  # one MultiPoint: Leaflet still draws a marker per point, at a fifth of the bytes
         features = [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": coords}}]
+    marker = folium.CircleMarker(radius=radius, weight=0.6, color=colour, fill=True, fill_color=colour,
+                                 fill_opacity=0.8)
+    marker.options["interactive"] = popup  # the others (5G over the sites) let clicks through to the site below
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features}, name=name, show=show, control=name is not None,
-        marker=folium.CircleMarker(radius=radius, weight=0.6, color=colour, fill=True, fill_color=colour,
-                                   fill_opacity=0.8),
+        marker=marker,
         popup=folium.GeoJsonPopup(["history"], labels=False, max_width=420, style="white-space:pre-line")
         if popup else None,
     )

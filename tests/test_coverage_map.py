@@ -99,3 +99,11 @@ def test_cli_export_map(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "infra", "export-map", "--unit", "999", "-o", str(out)],
                          cwd=settings.REPO_ROOT, capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "unknown unit code(s) 999" in bad.stderr
+
+
+def test_only_site_markers_take_clicks(default_ds, metrics):
+    """Technology layers are drawn over the sites; a click must reach the site below and open its history."""
+    m = coverage_map(default_ds, MapView(layer="district", as_of=AS_OF), pd.Series(dtype=float))
+    assert layer(m, "5G (").marker.options["interactive"] is False
+    sites = [c for c in layer(m, "Passive sites")._children.values() if hasattr(c, "marker")]
+    assert sites and all(c.marker.options["interactive"] is True for c in sites)
