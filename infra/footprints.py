@@ -9,6 +9,8 @@ from north), with its arc drawn at the same angular step.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import shapely
 
@@ -60,4 +62,48 @@ def footprints(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray | No
     step = 90.0 / q
     for i in aimed:
         out[i] = _sector(xy[i, 0], xy[i, 1], r[i], az[i], bw[i], step)
+    return out
+
+
+@lru_cache
+def _unit_disc(quad_segs: int) -> np.ndarray:
+    """Vertices of GEOS's buffer of the unit disc, counter-clockwise, without the closing vertex."""
+    disc = shapely.orient_polygons(shapely.buffer(shapely.Point(0.0, 0.0), 1.0, quad_segs=quad_segs))
+    ring = shapely.get_coordinates(disc.exterior)[:-1]
+    ring.flags.writeable = False  # shared by every call
+    return ring
+
+
+def footprint_rings(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray | None = None,
+                    beamwidth_deg: np.ndarray | None = None, *, quad_segs: int | None = None) -> list[np.ndarray]:
+    """The rings of :func:`footprints`, counter-clockwise, for :mod:`infra.polyclip`; discs without GEOS.
+
+    A disc is GEOS's unit-disc polygon scaled and moved, so its vertices are those
+    of ``buffer(point, r)`` up to floating-point rounding.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One (k, 2) array per radio, without the closing vertex.
+
+    Examples
+    --------
+    >>> from infra import polyclip
+    >>> xy, r = np.array([[10.0, 20.0]]), np.array([1000.0])
+    >>> ring = footprint_rings(xy, r)[0]
+    >>> round(polyclip.area([ring]) / float(shapely.area(footprints(xy, r)[0])), 12)
+    1.0
+    """
+    q = settings.FOOTPRINT_QUAD_SEGS if quad_segs is None else quad_segs
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    r = np.asarray(range_m, dtype=float)
+    out = list(xy[:, None, :] + r[:, None, None] * _unit_disc(q)[None])
+    if azimuth_deg is None or beamwidth_deg is None:
+        return out
+    az = np.asarray(azimuth_deg, dtype=float)
+    bw = np.asarray(beamwidth_deg, dtype=float)
+    aimed = np.flatnonzero(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
+    for i in aimed:
+        sector = shapely.orient_polygons(_sector(xy[i, 0], xy[i, 1], r[i], az[i], bw[i], 90.0 / q))
+        out[i] = shapely.get_coordinates(sector.exterior)[:-1]
     return out

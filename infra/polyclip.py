@@ -1,0 +1,103 @@
+"""Polygon union, intersection and area on an integer grid (Clipper2, through pyclipr).
+
+The coverage engine spends its time unioning the footprints that meet in a tile
+and intersecting that union with the tile's fragments. Clipper2 does these on
+integer coordinates and is several times faster than GEOS for it; coordinates are
+rounded to a grid of ``1 / SCALE`` metres (1 µm), which moves the area of a
+1 km disc by about 1e-10 of itself.
+
+A polygon set ("paths") is a list of (k, 2) float arrays, one per ring, without
+the closing vertex. Filling is non-zero, so rings must be oriented: exteriors
+counter-clockwise, holes clockwise (:func:`rings`). Results of Clipper2 are
+oriented that way and can be fed back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyclipr
+import shapely
+
+#: Clipper2 works in integers: coordinates (metres) are multiplied by this and rounded (UTM
+#: coordinates stay below 1e13, far inside Clipper2's range of ±4.6e18).
+SCALE = 1_000_000
+
+Paths = list[np.ndarray]
+_NONZERO = pyclipr.FillRule.NonZero
+
+
+def rings(geom: shapely.Geometry) -> Paths:
+    """The oriented rings of a (multi)polygon as paths (exteriors counter-clockwise, holes clockwise).
+
+    Examples
+    --------
+    >>> [len(p) for p in rings(shapely.box(0, 0, 2, 1))]
+    [4]
+    >>> area(rings(shapely.box(0, 0, 2, 1).difference(shapely.box(0.5, 0.25, 1, 0.75))))
+    1.75
+    """
+    if geom is None or shapely.is_empty(geom):
+        return []
+    parts = shapely.get_parts(shapely.orient_polygons(geom))
+    coords, ring_of = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
+    cuts = np.flatnonzero(np.diff(ring_of)) + 1
+    return [r[:-1] for r in np.split(coords, cuts)]
+
+
+def exteriors(polygons: np.ndarray) -> Paths:
+    """The exterior ring of each polygon (footprints have no holes), counter-clockwise.
+
+    Parameters
+    ----------
+    polygons
+        (n,) shapely polygons.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One (k, 2) array per polygon.
+    """
+    polygons = np.asarray(polygons, dtype=object)
+    if len(polygons) == 0:
+        return []
+    shells = shapely.get_exterior_ring(shapely.orient_polygons(polygons))
+    coords, ring_of = shapely.get_coordinates(shells, return_index=True)
+    ends = np.cumsum(np.bincount(ring_of, minlength=len(polygons)))
+    return [c[:-1] for c in np.split(coords, ends[:-1])]
+
+
+def _run(clip_type: pyclipr.ClipType, subject: Paths, clip: Paths | None = None) -> Paths:
+    c = pyclipr.Clipper()
+    c.scaleFactor = SCALE
+    c.addPaths(subject, pyclipr.Subject)
+    if clip is not None:
+        c.addPaths(clip, pyclipr.Clip)
+    return c.execute(clip_type, _NONZERO)
+
+
+def union(paths: Paths) -> Paths:
+    """Union of the regions of ``paths`` (overlapping rings allowed, all oriented)."""
+    return _run(pyclipr.Union, paths) if paths else []
+
+
+def intersection(subject: Paths, clip: Paths) -> Paths:
+    """Intersection of the union of ``subject`` with the union of ``clip``.
+
+    Examples
+    --------
+    >>> a = rings(shapely.box(0, 0, 2, 2)) + rings(shapely.box(1, 1, 3, 3))
+    >>> area(intersection(a, rings(shapely.box(0, 0, 4, 1.5))))
+    3.5
+    """
+    return _run(pyclipr.Intersection, subject, clip) if subject and clip else []
+
+
+def area(paths: Paths) -> float:
+    """Area of oriented paths (holes count negative), by the shoelace formula around each ring's first vertex."""
+    if not paths:
+        return 0.0
+    total = 0.0
+    for p in paths:
+        x, y = p[:, 0] - p[0, 0], p[:, 1] - p[0, 1]
+        total += float(x[:-1] @ y[1:] - y[:-1] @ x[1:])
+    return total / 2
