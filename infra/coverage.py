@@ -6,13 +6,14 @@ of several layers) into its fragments per tile. For a set of footprints:
 * a tile no footprint touches contributes nothing;
 * a tile inside a single footprint is covered whole (for discs, a distance test
   against the polygon's inscribed radius);
-* only in the other tiles (coverage edges) are the footprints drawn, clipped to
-  the tile, unioned and intersected with the tile's fragments.
+* only in the other tiles (coverage edges) are the footprints drawn, unioned
+  within the tile and intersected with the tile's fragments, with Clipper2
+  (:mod:`infra.polyclip`), several times faster than GEOS at this.
 
 The result equals the overlay of the union of all footprints with the polygons
-(the straightforward way) up to floating-point noise, because both use the same
-footprint polygons. Between dates of a series, a tile whose set of footprints
-did not change is not recomputed (pass the same ``cache``).
+(the straightforward way) up to the 1 µm grid of :mod:`infra.polyclip`: both
+use the same footprint polygons. Between dates of a series, a tile whose set of
+footprints did not change is not recomputed (pass the same ``cache``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from infra import settings
+from infra import polyclip, settings
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Fragments:
     lookup: np.ndarray | None = None
     whole: np.ndarray | None = None  # fragment is its whole tile
     rest: np.ndarray | None = None  # fragment measured as its tile minus the tile's other fragments
+    rings: list | None = None  # oriented rings of each fragment (polyclip paths), where an overlay needs them
 
     @property
     def n_polygons(self) -> int:
@@ -105,26 +107,39 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
     rest = np.zeros(len(geom), bool)
     rest[order[first]] = True
     rest &= (filled & several)[tile_of] & ~whole
+    rings = [None if w or r else polyclip.rings(g) for g, w, r in zip(geom, whole, rest, strict=True)]
     return Fragments(tiles=tiles[used], tile_of=tile_of, poly_of=poly_idx[keep], geom=geom, area=area,
                      poly_area=shapely.area(polygons), origin=(float(xs[0]), float(ys[0])), size=float(size),
-                     shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=whole, rest=rest)
+                     shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=whole, rest=rest, rings=rings)
 
 
 #: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).
 _DISC_CHUNK = 20_000
-Footprints = np.ndarray | Callable[[np.ndarray], np.ndarray]
+Footprints = np.ndarray | Callable[[np.ndarray], list]
+
+
+def _rings(footprints: Footprints, idx: np.ndarray) -> list:
+    """The rings of footprints ``idx`` (polyclip paths): of an array of polygons, or drawn by a callable."""
+    return footprints(idx) if callable(footprints) else polyclip.exteriors(np.asarray(footprints, dtype=object)[idx])
 
 
 def _polygons(footprints: Footprints, idx: np.ndarray) -> np.ndarray:
-    """The footprint polygons ``idx``: from an array, or drawn on demand by a callable."""
-    return footprints(idx) if callable(footprints) else np.asarray(footprints, dtype=object)[idx]
+    """The footprint polygons ``idx``: from an array, or built from the rings a callable draws."""
+    if not callable(footprints):
+        return np.asarray(footprints, dtype=object)[idx]
+    return np.array([shapely.Polygon(r) for r in footprints(idx)], dtype=object)
+
+
+def _tile_ring(frag: Fragments, t: int) -> list:
+    x0, y0, x1, y1 = shapely.bounds(frag.tiles[t])
+    return [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])]
 
 
 @dataclass(frozen=True)
 class TileHits:
     """Which tiles each footprint touches, and which it covers whole.
 
-    ``tile``, ``item``, ``inside``: (tile, footprint) pairs, sorted by tile. For a
+    ``tile``, ``item``, ``inside``: (tile, footprint) pairs, in no particular order. For a
     disc, only the tiles on its edge are listed as pairs; the tiles it covers whole
     are kept as runs along grid rows (``span_*``: row, first and last grid column,
     footprint), because a 12 km disc covers a hundred 2 km tiles and listing each
@@ -140,27 +155,6 @@ class TileHits:
     span_lo: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     span_hi: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     span_item: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-
-    def split(self, group: np.ndarray, n_groups: int) -> list[TileHits]:
-        """The hits of each footprint group (``group``: group per footprint, -1 for none); pairs stay sorted by tile."""
-        g = np.asarray(group, dtype=np.int32)
-        n_t = int(self.tile.max(initial=0)) + 1
-        key = (g[self.item] + 1) * n_t + self.tile  # group -1 ("none") sorts first
-        top = (n_groups + 1) * n_t
-        # numpy's stable sort is a radix sort for 16-bit keys: O(n) instead of O(n log n)
-        key = key.astype(np.uint16 if top < 2**16 else np.uint32 if top < 2**32 else np.int64)
-        order = np.argsort(key, kind="stable")
-        bounds = np.searchsorted(key[order], (np.arange(n_groups + 2) * n_t).astype(key.dtype))
-        sg = g[self.span_item] + 1
-        s_order = np.argsort(sg.astype(np.uint8 if n_groups < 255 else np.int64), kind="stable")
-        s_bounds = np.searchsorted(sg[s_order], np.arange(n_groups + 2))
-        out = []
-        for k in range(n_groups):
-            o = order[bounds[k + 1]:bounds[k + 2]]
-            so = s_order[s_bounds[k + 1]:s_bounds[k + 2]]
-            out.append(TileHits(self.tile[o], self.item[o], self.inside[o], self.span_row[so], self.span_lo[so],
-                                self.span_hi[so], self.span_item[so]))
-        return out
 
     def full(self, frag: Fragments, active: np.ndarray) -> np.ndarray:
         """(n_tiles,) bool: the tiles some active footprint covers whole."""
@@ -180,15 +174,16 @@ class TileHits:
 
 
 def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None = None,
-              radius: np.ndarray | None = None, omni: np.ndarray | None = None, sort: bool = True) -> TileHits:
+              radius: np.ndarray | None = None, omni: np.ndarray | None = None,
+              among: np.ndarray | None = None) -> TileHits:
     """Which tiles each footprint may touch, and which it covers whole.
 
     Discs (``omni``, with centres ``xy`` and radii ``radius``) are tested with
     distances on the regular tile grid: a tile lies in a disc polygon when its
     farthest corner is within the inscribed radius ``r cos(pi / n)``, and may
     touch it when its nearest point is within ``r``. Other footprints use GEOS
-    predicates. With ``sort=False`` the pairs are left unsorted (call
-    :meth:`TileHits.split`, which sorts, before using them).
+    predicates. ``among`` limits the footprints listed to these indices (default:
+    all); the pairs still name footprints by their index in ``footprints``.
 
     Returns
     -------
@@ -196,14 +191,18 @@ def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None 
     """
     m = len(xy) if xy is not None else len(footprints)
     omni = np.zeros(m, bool) if (xy is None or radius is None) else (np.ones(m, bool) if omni is None else omni)
+    listed = np.ones(m, bool)
+    if among is not None:
+        listed[:] = False
+        listed[among] = True
     parts, spans = [], []
-    disc = np.flatnonzero(omni)
+    disc = np.flatnonzero(omni & listed)
     for start in range(0, len(disc), _DISC_CHUNK):
         chunk = disc[start:start + _DISC_CHUNK]
         edge, inside_runs = _disc_hits(frag, chunk, xy[chunk], radius[chunk])
         parts.append(edge)
         spans.append(inside_runs)
-    other = np.flatnonzero(~omni)
+    other = np.flatnonzero(~omni & listed)
     if len(other):
         footprints = _polygons(footprints, other)
         tree = shapely.STRtree(footprints)
@@ -214,9 +213,6 @@ def tile_hits(frag: Fragments, footprints: Footprints, *, xy: np.ndarray | None 
         return TileHits(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, bool))
     t, f, inside = (np.concatenate(a) for a in zip(*parts, strict=True))
     runs = [np.concatenate(a) for a in zip(*spans, strict=True)] if spans else [np.zeros(0, np.int32)] * 4
-    if sort:
-        order = np.argsort(t, kind="stable")
-        t, f, inside = t[order], f[order], inside[order]
     return TileHits(t, f, inside, *runs)
 
 
@@ -276,8 +272,10 @@ def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray 
     frag
         Prepared fragments (:func:`prepare_fragments`).
     footprints
-        (m,) footprint polygons in the same metric CRS, or a callable drawing
-        the polygons of given indices on demand (saves memory).
+        (m,) footprint polygons (without holes) in the same metric CRS, or a
+        callable drawing the exterior rings of given indices on demand, counter-
+        clockwise, as (k, 2) arrays (saves memory;
+        :func:`infra.footprints.footprint_rings`).
     active
         (m,) bool: the footprints that count; ``None`` means all.
     hits
@@ -306,18 +304,21 @@ def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray 
     n_tiles = len(frag.tiles)
     full = hits.full(frag, active)
     touched = (np.bincount(t_hit, minlength=n_tiles) > 0) | full
-    in_partial = ~full[t_hit]  # only partial tiles need their footprint sets
+    in_partial = ~full[t_hit]  # only partial tiles need their footprint sets, sorted by tile
     t_hit, f_hit = t_hit[in_partial], f_hit[in_partial]
+    # numpy's stable sort is a radix sort for 16-bit keys: O(n)
+    order = np.argsort(t_hit.astype(np.uint16) if n_tiles <= 2**16 else t_hit, kind="stable")
+    t_hit, f_hit = t_hit[order], f_hit[order]
     key = _set_hash(t_hit, _splitmix64(f_hit.astype(np.int64)), _splitmix64(f_hit.astype(np.int64) ^ 0x5DEECE66D),
                     n_tiles)
     bounds = np.searchsorted(t_hit, np.arange(n_tiles + 1))
 
-    def unions(todo: np.ndarray) -> list[shapely.Geometry]:
+    def unions(todo: np.ndarray) -> list[list]:
         spans = [(bounds[t], bounds[t + 1]) for t in todo]
         idx = np.concatenate([f_hit[a:b] for a, b in spans])
-        polys = _polygons(footprints, idx)  # drawn once for all changed tiles
+        rings = _rings(footprints, idx)  # drawn once for all changed tiles
         ends = np.cumsum([b - a for a, b in spans])
-        return [shapely.union_all(shapely.clip_by_rect(polys[e - (b - a):e], *frag.tiles[t].bounds))
+        return [polyclip.intersection(rings[e - (b - a):e], _tile_ring(frag, t))
                 for t, (a, b), e in zip(todo, spans, ends, strict=True)]
 
     return _assemble(frag, full, touched, key, unions, cache)
@@ -342,9 +343,9 @@ def covered_area_of_union(frag: Fragments, parts: list[dict], *, cache: dict | N
     with np.errstate(over="ignore"):
         key = np.sum([p["key"] for p in parts], axis=0, dtype=np.uint64)
 
-    def unions(todo: np.ndarray) -> list[shapely.Geometry]:
-        return [shapely.union_all([p["union"][t] for p in parts if p["touched"][t] and p["union"][t] is not None])
-                for t in todo]
+    def unions(todo: np.ndarray) -> list[list]:
+        return [polyclip.union([ring for p in parts if p["touched"][t] and p["union"][t] is not None
+                                for ring in p["union"][t]]) for t in todo]
 
     return _assemble(frag, full, touched, key.reshape(n_tiles, 2), unions, cache)
 
@@ -368,15 +369,19 @@ def _assemble(frag: Fragments, full: np.ndarray, touched: np.ndarray, key: np.nd
     frag_bounds = np.searchsorted(frag.tile_of[frag_order], np.arange(n_tiles + 1))
     todo = np.flatnonzero(changed)
     if len(todo):
-        unions[todo] = unions_of(todo)
+        new = np.empty(len(todo), dtype=object)
+        for k, u in enumerate(unions_of(todo)):  # element by element: numpy would read lists of arrays as arrays
+            new[k] = u
+        unions[todo] = new
         frs = [frag_order[frag_bounds[t]:frag_bounds[t + 1]] for t in todo]
         fr_all = np.concatenate(frs)
-        per_frag = np.repeat(unions[todo], [len(f) for f in frs])
-        areas = shapely.area(per_frag)  # a tile union is clipped to its tile: whole-tile fragments need no overlay
-        cut = ~frag.whole[fr_all] if frag.whole is not None else np.ones(len(fr_all), bool)
-        rest = frag.rest[fr_all] if frag.rest is not None else np.zeros(len(fr_all), bool)
+        per_frag = np.repeat(new, [len(f) for f in frs])
+        cut = ~frag.whole[fr_all]
+        rest = frag.rest[fr_all]
         cut &= ~rest
-        areas[cut] = shapely.area(shapely.intersection(frag.geom[fr_all[cut]], per_frag[cut]))
+        # a tile union is clipped to its tile: a whole-tile fragment needs no overlay
+        areas = np.array([polyclip.area(polyclip.intersection(u, frag.rings[f])) if c else polyclip.area(u)
+                          for u, f, c in zip(per_frag, fr_all, cut, strict=True)], dtype=float)
         if rest.any():  # the tile's union minus what its other fragments hold
             pos = np.repeat(np.arange(len(todo)), [len(f) for f in frs])
             others = np.bincount(pos[~rest], weights=areas[~rest], minlength=len(todo))

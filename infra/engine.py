@@ -51,7 +51,7 @@ import shapely
 from infra import settings
 from infra.coverage import Fragments, covered_area, covered_area_of_union, prepare_fragments, tile_hits
 from infra.coverage_model import Model, radio_ranges
-from infra.footprints import footprints
+from infra.footprints import footprint_rings
 
 CITY = "*"
 ALL = "*"
@@ -142,6 +142,26 @@ def prepare_layers(units: gpd.GeoDataFrame, layers: Iterable[str] | None = None)
     return PreparedLayers(names, per_layer, pieces, prepare_fragments(pieces.geometry.to_numpy()))
 
 
+def _lookup(keys: pd.Series, among: Iterable[str] | pd.Series) -> np.ndarray:
+    """Position of each key in ``among`` (its first occurrence); -1 where absent or missing.
+
+    One factorisation of both together: fast on Arrow-backed strings, where
+    pandas' index lookups are several times slower.
+
+    Examples
+    --------
+    >>> _lookup(pd.Series(["b", "z", None, "a"]), ["a", "b", "a"]).tolist()
+    [1, -1, -1, 0]
+    """
+    among = among if isinstance(among, pd.Series) else pd.Series(list(among))
+    codes, _ = pd.factorize(pd.concat([among, pd.Series(keys)], ignore_index=True))
+    n = len(among)
+    first = np.full(int(codes.max(initial=-1)) + 2, -1)  # the extra last slot answers code -1 (missing)
+    known = np.flatnonzero(codes[:n] >= 0)[::-1]  # backwards: the first occurrence is written last
+    first[codes[known]] = known
+    return first[codes[n:]]
+
+
 def _ts(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
@@ -214,9 +234,9 @@ class Engine:
         if zones is not None and len(zones):  # a mast on a zone's edge counts as in it
             zone_geoms = zones.to_crs(settings.METRIC_CRS).geometry.to_numpy()
             in_zone[points.query(zone_geoms, predicate="intersects")[1]] = True
-        self.sites = pd.DataFrame({  # object columns: no conversion to Arrow strings, fast equality tests
-            "site_id": pd.Series(pts["site_id"].astype(str).to_numpy(object), dtype=object),
-            "mast_class": pd.Series(pts["mast_class"].astype(str).to_numpy(object), dtype=object),
+        self.sites = pd.DataFrame({
+            "site_id": pts["site_id"].astype(str).to_numpy(),
+            "mast_class": pts["mast_class"].astype(str).to_numpy(),
             "built_on": pd.to_datetime(pts["built_on"]).to_numpy(),
             "removed_on": pd.to_datetime(pts["removed_on"]).to_numpy(),
             "in_zone": in_zone,
@@ -225,8 +245,10 @@ class Engine:
         self.site_xy = np.c_[pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()]
         self.site_built = self.sites["built_on"].to_numpy()
         self.site_removed = self.sites["removed_on"].to_numpy()
-        self.site_mast = {c: (self.sites["mast_class"] == c).to_numpy() for c in settings.MAST_CLASSES}
-        self.site_bulky_zone = self.sites["mast_class"].isin(settings.BULKY_MAST_CLASSES).to_numpy() & in_zone
+        mast = _lookup(pts["mast_class"], settings.MAST_CLASSES)  # integer codes: cheaper than string tests
+        self.site_mast = {c: mast == k for k, c in enumerate(settings.MAST_CLASSES)}
+        self.site_bulky_zone = np.isin(mast, [settings.MAST_CLASSES.index(c) for c in settings.BULKY_MAST_CLASSES]) \
+            & in_zone
         #: Sites outside every unit of the layers: they count in no unit and not in the city (callers report them).
         self.outside_sites: list[str] = self.sites.loc[self.site_piece < 0, "site_id"].tolist()
         self.outside = len(self.outside_sites)
@@ -245,9 +267,7 @@ class Engine:
 
     def _prepare_radios(self, radios: pd.DataFrame, clutter: gpd.GeoDataFrame | None) -> None:
         r = radios.reset_index(drop=True)
-        # object arrays: pandas' Arrow-string index lookups are ~5x slower here
-        ids = pd.Index(self.sites["site_id"].to_numpy(object))
-        site_idx = ids.get_indexer(r["site_id"].astype(str).to_numpy(object))
+        site_idx = _lookup(r["site_id"].astype(str), self.sites["site_id"])
         if (site_idx < 0).any():
             raise ValueError(f"radios: {int((site_idx < 0).sum())} radios refer to unknown sites "
                              f"(e.g. {r.loc[site_idx < 0, 'site_id'].iloc[0]!r}); validate the radios first")
@@ -256,17 +276,15 @@ class Engine:
                            fixed_radii_m=dict(self.options.fixed_radii_m), max_loss_db=dict(self.options.max_loss_db))
         az = pd.to_numeric(r["azimuth_deg"], errors="coerce").to_numpy(dtype=float)
         bw = pd.to_numeric(r["beamwidth_deg"], errors="coerce").to_numpy(dtype=float)
-        tech = r["technology"].astype(str).to_numpy(object)
-        op = r["operator"].astype(str).to_numpy(object)
         self.radios = pd.DataFrame({
-            "site": site_idx, "operator": pd.Series(op, dtype=object), "technology": pd.Series(tech, dtype=object),
+            "site": site_idx, "operator": r["operator"].to_numpy(), "technology": r["technology"].to_numpy(),
             "pilot": r["pilot"].astype(bool).to_numpy(),
             "on_date": pd.to_datetime(r["on_date"]).to_numpy(), "off_date": pd.to_datetime(r["off_date"]).to_numpy(),
             "range_m": rng.to_numpy(),
         })
         # integer codes: comparing codes is far cheaper than comparing strings
-        t_code = pd.Index(settings.TECHNOLOGIES).get_indexer(tech)
-        o_code = pd.Index(settings.OPERATORS).get_indexer(op)
+        t_code = _lookup(r["technology"], settings.TECHNOLOGIES)
+        o_code = _lookup(r["operator"], settings.OPERATORS)
         is_op = [o_code == k for k in range(len(settings.OPERATORS))]
         groups = [(ALL, ALL, np.ones(len(r), bool))] + [(ALL, o, m) for o, m in
                                                          zip(settings.OPERATORS, is_op, strict=True)]
@@ -275,32 +293,23 @@ class Engine:
             groups += [(te, ALL, is_te)] + [(te, o, is_te & m) for o, m in zip(settings.OPERATORS, is_op, strict=True)]
         self.radio_groups = groups
         self._mask = {(te, o): sel for te, o, sel in self.radio_groups}
-        self.radio_tech = tech
+        self.radio_tech = t_code
         self.radio_on = self.radios["on_date"].to_numpy()
         self.radio_off = self.radios["off_date"].to_numpy()
         self.radio_site = site_idx
         self.radio_pilot = self.radios["pilot"].to_numpy()
-        self.radio_op = op
-        self.radio_op_code = pd.factorize(op)[0].astype(np.int64)
+        self.radio_op_code = pd.factorize(r["operator"])[0].astype(np.int64)
         self.radio_xy = self.site_xy[site_idx]
         self.radio_omni = ~(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
         radius = self.radios["range_m"].to_numpy()
 
-        drawn = np.full(len(r), None, dtype=object)
+        def draw(idx: np.ndarray) -> list[np.ndarray]:
+            return footprint_rings(self.radio_xy[idx], radius[idx], az[idx], bw[idx])
 
-        def draw(idx: np.ndarray) -> np.ndarray:
-            missing = idx[shapely.is_missing(drawn[idx])]
-            if len(missing):  # draw once, keep for later tiles and dates
-                drawn[missing] = footprints(self.radio_xy[missing], radius[missing], az[missing], bw[missing])
-            return drawn[idx]
-
-        self.radio_fp = draw  # drawn on demand: only tiles on a coverage edge need polygons
-        hits = tile_hits(self.frag, draw, xy=self.radio_xy, radius=radius, omni=self.radio_omni, sort=False)
-        pairs = [(te, o) for te, o, sel in self.radio_groups if te != ALL and o != ALL and sel.any()]
-        gid = np.full(len(r), -1)
-        for k, key in enumerate(pairs):
-            gid[self._mask[key]] = k
-        self.hits = dict(zip(pairs, hits.split(gid, len(pairs)), strict=True))
+        self.radio_fp = draw  # drawn on demand: only tiles on a coverage edge need footprints
+        self.hits = {(te, o): tile_hits(self.frag, draw, xy=self.radio_xy, radius=radius, omni=self.radio_omni,
+                                        among=np.flatnonzero(sel))
+                     for te, o, sel in self.radio_groups if te != ALL and o != ALL and sel.any()}
 
     def outside_note(self) -> str | None:
         """One sentence on the sites outside every unit (for the app and the CLI), or None when there are none."""
@@ -318,7 +327,6 @@ class Engine:
 
     def _coverage(self, on: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
         """Covered area per piece for each (technology, operator) and (technology, all)."""
-        tech = self.radio_tech
         per_op = [(te, o) for te, o, _ in self.radio_groups
                   if te != ALL and o != ALL and (on & self._mask[(te, o)]).any()]
 
@@ -330,7 +338,7 @@ class Engine:
         per_op.sort(key=lambda key: -int((~self.hits[key].inside).sum()))
         with ThreadPoolExecutor(max_workers=max(1, self.threads)) as pool:
             out = dict(zip(per_op, pool.map(run, per_op), strict=True))
-            techs = sorted((te for te in settings.TECHNOLOGIES if (on & (tech == te)).any()),
+            techs = sorted((te for k, te in enumerate(settings.TECHNOLOGIES) if (on & (self.radio_tech == k)).any()),
                            key=lambda te: -sum(int((~self.hits[k].inside).sum()) for k in per_op if k[0] == te))
 
             def run_all(te: str) -> np.ndarray:
@@ -445,8 +453,9 @@ def _date_state(eng: Engine, standing: np.ndarray, on: np.ndarray, base_on: np.n
         if te == "5G":
             rows.append(("sites_5g_pilot", te, o, "site", _site_mask(n_sites, site[live & eng.radio_pilot])))
             rows.append(("sites_5g_commercial", te, o, "site", _site_mask(n_sites, site[live & ~eng.radio_pilot])))
-    pairs = np.unique(site[on].astype(np.int64) * 8 + eng.radio_op_code[on])
-    ops_per_site = np.bincount(pairs // 8, minlength=n_sites)
+    n_ops = int(eng.radio_op_code.max(initial=0)) + 1
+    pairs = np.unique(site[on].astype(np.int64) * n_ops + eng.radio_op_code[on])
+    ops_per_site = np.bincount(pairs // n_ops, minlength=n_sites)
     rows.append(("shared_sites", ALL, ALL, "site", ops_per_site >= 2))
     rows.append(("_on_air_any", ALL, ALL, "site", ops_per_site >= 1))
     bulky = eng.site_bulky_zone
