@@ -57,7 +57,7 @@ class Fragments:
     lookup: np.ndarray | None = None
     whole: np.ndarray | None = None  # fragment is its whole tile
     rest: np.ndarray | None = None  # fragment measured as its tile minus the tile's other fragments
-    rings: list | None = None  # oriented rings of each fragment (polyclip paths), where an overlay needs them
+    rings: np.ndarray | None = None  # oriented rings of each fragment (polyclip paths), where an overlay needs them
 
     @property
     def n_polygons(self) -> int:
@@ -107,7 +107,10 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
     rest = np.zeros(len(geom), bool)
     rest[order[first]] = True
     rest &= (filled & several)[tile_of] & ~whole
-    rings = [None if w or r else polyclip.rings(g) for g, w, r in zip(geom, whole, rest, strict=True)]
+    rings = np.full(len(geom), None, dtype=object)
+    overlaid = np.flatnonzero(~whole & ~rest)
+    for i, paths in zip(overlaid, polyclip.rings_of(geom[overlaid]), strict=True):
+        rings[i] = paths
     return Fragments(tiles=tiles[used], tile_of=tile_of, poly_of=poly_idx[keep], geom=geom, area=area,
                      poly_area=shapely.area(polygons), origin=(float(xs[0]), float(ys[0])), size=float(size),
                      shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=whole, rest=rest, rings=rings)
@@ -130,8 +133,8 @@ def _polygons(footprints: Footprints, idx: np.ndarray) -> np.ndarray:
     return np.array([shapely.Polygon(r) for r in footprints(idx)], dtype=object)
 
 
-def _tile_ring(frag: Fragments, t: int) -> list:
-    x0, y0, x1, y1 = shapely.bounds(frag.tiles[t])
+def _tile_ring(box: np.ndarray) -> list:
+    x0, y0, x1, y1 = box
     return [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])]
 
 
@@ -317,9 +320,13 @@ def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray 
         spans = [(bounds[t], bounds[t + 1]) for t in todo]
         idx = np.concatenate([f_hit[a:b] for a, b in spans])
         rings = _rings(footprints, idx)  # drawn once for all changed tiles
-        ends = np.cumsum([b - a for a, b in spans])
-        return [polyclip.intersection(rings[e - (b - a):e], _tile_ring(frag, t))
-                for t, (a, b), e in zip(todo, spans, ends, strict=True)]
+        sizes = [b - a for a, b in spans]
+        boxes = shapely.bounds(frag.tiles[todo])
+        if isinstance(rings, np.ndarray):  # discs: drop the vertices that change nothing in their tile
+            rings = polyclip.trim(rings, np.repeat(boxes, sizes, axis=0))
+        ends = np.cumsum(sizes)
+        return [polyclip.intersection([r for r in rings[e - n:e] if len(r)], _tile_ring(box))
+                for box, n, e in zip(boxes, sizes, ends, strict=True)]
 
     return _assemble(frag, full, touched, key, unions, cache)
 

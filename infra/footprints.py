@@ -75,7 +75,8 @@ def _unit_disc(quad_segs: int) -> np.ndarray:
 
 
 def footprint_rings(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray | None = None,
-                    beamwidth_deg: np.ndarray | None = None, *, quad_segs: int | None = None) -> list[np.ndarray]:
+                    beamwidth_deg: np.ndarray | None = None, *,
+                    quad_segs: int | None = None) -> np.ndarray | list[np.ndarray]:
     """The rings of :func:`footprints`, counter-clockwise, for :mod:`infra.polyclip`; discs without GEOS.
 
     A disc is GEOS's unit-disc polygon scaled and moved, so its vertices are those
@@ -83,8 +84,9 @@ def footprint_rings(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray
 
     Returns
     -------
-    list of numpy.ndarray
-        One (k, 2) array per radio, without the closing vertex.
+    numpy.ndarray or list of numpy.ndarray
+        One (k, 2) ring per radio, without the closing vertex: an (n, k, 2)
+        array when all are discs, else a list.
 
     Examples
     --------
@@ -97,12 +99,15 @@ def footprint_rings(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray
     q = settings.FOOTPRINT_QUAD_SEGS if quad_segs is None else quad_segs
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     r = np.asarray(range_m, dtype=float)
-    out = list(xy[:, None, :] + r[:, None, None] * _unit_disc(q)[None])
+    discs = xy[:, None, :] + r[:, None, None] * _unit_disc(q)[None]
     if azimuth_deg is None or beamwidth_deg is None:
-        return out
+        return discs
     az = np.asarray(azimuth_deg, dtype=float)
     bw = np.asarray(beamwidth_deg, dtype=float)
     aimed = np.flatnonzero(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
+    if not len(aimed):
+        return discs
+    out = list(discs)
     for i in aimed:
         sector = shapely.orient_polygons(_sector(xy[i, 0], xy[i, 1], r[i], az[i], bw[i], 90.0 / q))
         out[i] = shapely.get_coordinates(sector.exterior)[:-1]

@@ -44,6 +44,26 @@ def rings(geom: shapely.Geometry) -> Paths:
     return [r[:-1] for r in np.split(coords, cuts)]
 
 
+def rings_of(geoms: np.ndarray) -> list[Paths]:
+    """:func:`rings` of each (multi)polygon of an array, in one pass over all of them.
+
+    Examples
+    --------
+    >>> [len(p) for p in rings_of(np.array([shapely.box(0, 0, 1, 1), shapely.Polygon()]))]
+    [1, 0]
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, part_of = shapely.get_parts(shapely.orient_polygons(geoms), return_index=True)
+    ring_geoms, ring_of = shapely.get_rings(parts, return_index=True)
+    coords, vertex_of = shapely.get_coordinates(ring_geoms, return_index=True)
+    ends = np.cumsum(np.bincount(vertex_of, minlength=len(ring_geoms)))
+    per_ring = [c[:-1] for c in np.split(coords, ends[:-1])] if len(ring_geoms) else []
+    out: list[Paths] = [[] for _ in range(len(geoms))]
+    for ring, g in zip(per_ring, part_of[ring_of], strict=True):
+        out[g].append(ring)
+    return out
+
+
 def exteriors(polygons: np.ndarray) -> Paths:
     """The exterior ring of each polygon (footprints have no holes), counter-clockwise.
 
@@ -66,6 +86,50 @@ def exteriors(polygons: np.ndarray) -> Paths:
     return [c[:-1] for c in np.split(coords, ends[:-1])]
 
 
+def trim(rings: np.ndarray, rects: np.ndarray) -> list[np.ndarray]:
+    """Rings with the vertices dropped that change nothing inside their rectangles.
+
+    Each vertex gets the set of sides of its ring's rectangle it lies beyond
+    (Cohen–Sutherland outcodes). A vertex is dropped when both its neighbours lie
+    beyond every side it does. Then each run of dropped vertices, with the two
+    vertices kept around it, lies beyond one common side, so the piece of the
+    ring replaced by a chord stays outside the rectangle, and the winding number
+    of every point inside is unchanged: intersections with the rectangle are
+    exact. A 4 km disc on a 2 km tile keeps about a third of its vertices.
+
+    Parameters
+    ----------
+    rings
+        (n, k, 2) rings of k vertices each (e.g. discs).
+    rects
+        (n, 4) xmin, ymin, xmax, ymax of each ring's rectangle.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One ring per input; a ring left with fewer than 3 vertices does not
+        reach inside its rectangle and comes back empty.
+
+    Examples
+    --------
+    >>> square = np.array([[[-1.0, -1.0], [5.0, -1.0], [5.0, 5.0], [-1.0, 5.0]]])
+    >>> [len(r) for r in trim(square, np.array([[0.0, 0.0, 1.0, 1.0]]))]
+    [4]
+    >>> right = np.array([[[9.0, 0.2], [15.0, 0.5], [9.0, 0.8]]])  # wholly beyond the right side
+    >>> [len(r) for r in trim(right, np.array([[0.0, 0.0, 1.0, 1.0]]))]
+    [0]
+    """
+    x, y = rings[..., 0], rings[..., 1]
+    code = ((x < rects[:, 0:1]).view(np.uint8) | ((x > rects[:, 2:3]).view(np.uint8) << 1)
+            | ((y < rects[:, 1:2]).view(np.uint8) << 2) | ((y > rects[:, 3:4]).view(np.uint8) << 3))
+    around = np.roll(code, 1, axis=1) & np.roll(code, -1, axis=1)
+    keep = (code == 0) | ((around & code) != code)
+    count = keep.sum(axis=1)
+    keep[count < 3] = False
+    count[count < 3] = 0
+    return np.split(rings[keep], np.cumsum(count)[:-1])
+
+
 def _run(clip_type: pyclipr.ClipType, subject: Paths, clip: Paths | None = None) -> Paths:
     c = pyclipr.Clipper()
     c.scaleFactor = SCALE
@@ -80,7 +144,7 @@ def union(paths: Paths) -> Paths:
     return _run(pyclipr.Union, paths) if paths else []
 
 
-def intersection(subject: Paths, clip: Paths) -> Paths:
+def intersection(subject: Paths | np.ndarray, clip: Paths) -> Paths:
     """Intersection of the union of ``subject`` with the union of ``clip``.
 
     Examples
@@ -89,7 +153,7 @@ def intersection(subject: Paths, clip: Paths) -> Paths:
     >>> area(intersection(a, rings(shapely.box(0, 0, 4, 1.5))))
     3.5
     """
-    return _run(pyclipr.Intersection, subject, clip) if subject and clip else []
+    return _run(pyclipr.Intersection, subject, clip) if len(subject) and len(clip) else []
 
 
 def area(paths: Paths) -> float:

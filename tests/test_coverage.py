@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infra.coverage import covered_area, prepare_fragments
-from infra.footprints import footprints
+from infra.footprints import footprint_rings, footprints
 
 SQUARE = np.array([shapely.box(0, 0, 2000, 2000)])
 
@@ -111,3 +111,13 @@ def test_a_unit_with_a_hole_and_the_unit_in_it():
     for tile in (700.0, 5000.0):  # the hole cut by tiles, and whole in one tile
         got = covered_area(prepare_fragments(polys, tile_m=tile), fps, xy=xy, radius=r)
         np.testing.assert_allclose(got, straightforward(polys, fps), rtol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(discs, st.sampled_from([300.0, 1000.0, 2500.0]))
+def test_footprints_drawn_on_demand_give_the_same_answer(ds, tile):
+    arr = np.array(ds)
+    xy, r = arr[:, :2], arr[:, 2]
+    frag = prepare_fragments(polygons, tile_m=tile)
+    got = covered_area(frag, lambda idx: footprint_rings(xy[idx], r[idx]), xy=xy, radius=r)  # discs trimmed per tile
+    assert np.allclose(got, straightforward(polygons, footprints(xy, r)), rtol=1e-9, atol=1e-3)

@@ -63,3 +63,22 @@ def test_matches_geos_within_a_square_metre_part_per_billion(ds):
     got = polyclip.area(polyclip.intersection(footprint_rings(xy, r), polyclip.rings(clip)))
     want = shapely.area(shapely.intersection(shapely.union_all(footprints(xy, r)), clip))
     assert got == pytest.approx(want, rel=1e-9, abs=1e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(discs, st.tuples(st.floats(0, 4000), st.floats(0, 4000), st.floats(10, 3000), st.floats(10, 3000)))
+def test_trimmed_rings_give_the_same_intersection_with_their_rectangle(ds, box):
+    arr = np.array(ds)
+    rings = footprint_rings(arr[:, :2], arr[:, 2])
+    x0, y0, w, h = box
+    rect = np.array([x0, y0, x0 + w, y0 + h])
+    trimmed = polyclip.trim(rings, np.repeat(rect[None], len(rings), axis=0))
+    clip = polyclip.rings(shapely.box(*rect))
+    want = polyclip.area(polyclip.intersection(rings, clip))
+    assert polyclip.area(polyclip.intersection([t for t in trimmed if len(t)], clip)) == pytest.approx(want, abs=1e-6)
+
+
+def test_trimming_a_large_disc_on_a_small_tile_keeps_a_third_of_its_vertices():
+    ring = footprint_rings(np.array([[0.0, 0.0]]), np.array([4000.0]))
+    kept = polyclip.trim(ring, np.array([[3000.0, -1000.0, 5000.0, 1000.0]]))[0]
+    assert 3 <= len(kept) <= len(ring[0]) / 3
