@@ -179,7 +179,8 @@ def main() -> None:
         proc = subprocess.run([sys.executable, __file__, "--scenario", name], capture_output=True, text=True,
                               check=True)
         result = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"[{name}] " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+        print(f"[{name}] " + ", ".join(f"{k}={v:.2e}" if k == "max_diff_pp" else f"{k}={v:.3f}" if isinstance(v, float)
+                                       else f"{k}={v}"
                                        for k, v in result.items()), flush=True)
 
 

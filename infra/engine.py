@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -214,8 +213,6 @@ class Engine:
         layer given (``settings.CLUTTER_BY_UNIT_TYPE``).
     baseline_2g
         Date of the 2G baseline; ``None`` reads ``settings.TWO_G_BASELINE``.
-    threads
-        Worker threads for the coverage sets (GEOS releases the GIL).
     prepared
         Layers already prepared by :func:`prepare_layers` (``units`` and
         ``layers`` are then not used for the geometry).
@@ -224,12 +221,11 @@ class Engine:
     def __init__(self, units: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radios: pd.DataFrame,
                  zones: gpd.GeoDataFrame | None = None, *, layers: Iterable[str] | None = None,
                  options: ModelOptions | None = None, clutter: gpd.GeoDataFrame | None = None,
-                 baseline_2g: dt.date | None = None, threads: int = 2,
+                 baseline_2g: dt.date | None = None,
                  prepared: PreparedLayers | None = None) -> None:
         prep = prepared or prepare_layers(units, layers)
         self.layers = prep.layers
         self.options = options or ModelOptions()
-        self.threads = threads
         self.baseline_2g = _ts(baseline_2g or settings.TWO_G_BASELINE)
         self.units = prep.units
         self.pieces = prep.pieces
@@ -349,22 +345,13 @@ class Engine:
         per_op = [(te, o) for te, o, _ in self.radio_groups
                   if te != ALL and o != ALL and (on & self._mask[(te, o)]).any()]
 
-        def run(key: tuple[str, str]) -> np.ndarray:
-            return covered_area(self.frag, self.radio_fp, active=on & self._mask[key], hits=self.hits[key],
-                                cache=self._caches.setdefault(key, {}))
-
-        # the heaviest first (most edge pairs: 5G), so the two threads finish together
-        per_op.sort(key=lambda key: -int((~self.hits[key].inside).sum()))
-        with ThreadPoolExecutor(max_workers=max(1, self.threads)) as pool:
-            out = dict(zip(per_op, pool.map(run, per_op), strict=True))
-            techs = sorted((te for k, te in enumerate(settings.TECHNOLOGIES) if (on & (self.radio_tech == k)).any()),
-                           key=lambda te: -sum(int((~self.hits[k].inside).sum()) for k in per_op if k[0] == te))
-
-            def run_all(te: str) -> np.ndarray:
+        # one thread: Clipper2 (pyclipr) holds the GIL, and two threads measured no faster
+        out = {key: covered_area(self.frag, self.radio_fp, active=on & self._mask[key], hits=self.hits[key],
+                                 cache=self._caches.setdefault(key, {})) for key in per_op}
+        for k, te in enumerate(settings.TECHNOLOGIES):
+            if (on & (self.radio_tech == k)).any():  # all operators: the union of their tile unions
                 parts = [self._caches[(te, o)] for (t2, o) in per_op if t2 == te]
-                return covered_area_of_union(self.frag, parts, cache=self._caches.setdefault((te, ALL), {}))
-
-            out.update({(te, ALL): res for te, res in zip(techs, pool.map(run_all, techs), strict=True)})
+                out[(te, ALL)] = covered_area_of_union(self.frag, parts, cache=self._caches.setdefault((te, ALL), {}))
         nothing = np.zeros(self.frag.n_polygons)  # no radio on air: 0 % covered, a row like any other
         return {(te, o): out.get((te, o), nothing) for te in settings.TECHNOLOGIES for o in (ALL, *settings.OPERATORS)}
 
