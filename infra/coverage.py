@@ -91,7 +91,7 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
     whole = set(zip(inside[0].tolist(), inside[1].tolist(), strict=True))
     cut = np.array([(p, t) not in whole for p, t in zip(poly_idx.tolist(), tile_idx.tolist(), strict=True)], bool)
     geom = np.where(cut, None, tiles[tile_idx])
-    geom[cut] = shapely.intersection(polygons[poly_idx[cut]], tiles[tile_idx[cut]])
+    geom[cut] = _clip(polygons[poly_idx[cut]], tiles[tile_idx[cut]])
     area = shapely.area(geom)
     keep = area > 0
     used = np.unique(tile_idx[keep])
@@ -114,6 +114,18 @@ def prepare_fragments(polygons: np.ndarray, *, tile_m: float | None = None) -> F
     return Fragments(tiles=tiles[used], tile_of=tile_of, poly_of=poly_idx[keep], geom=geom, area=area,
                      poly_area=shapely.area(polygons), origin=(float(xs[0]), float(ys[0])), size=float(size),
                      shape=(len(ys) - 1, len(xs) - 1), lookup=remap, whole=whole, rest=rest, rings=rings)
+
+
+def _clip(polygons: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """``intersection(polygons, boxes)`` for axis-aligned boxes: GEOS's rectangle clipping, 4x faster.
+
+    Its output is not guaranteed valid; the rare invalid one is redone by the full intersection.
+    """
+    bounds = shapely.bounds(boxes)
+    out = np.array([shapely.clip_by_rect(p, *b) for p, b in zip(polygons, bounds, strict=True)], dtype=object)
+    bad = ~shapely.is_valid(out)
+    out[bad] = shapely.intersection(polygons[bad], boxes[bad])
+    return out
 
 
 #: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).
