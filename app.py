@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from infra import read_dataset, settings
 from infra.coverage_map import MapView, coverage_map, site_history
-from infra.engine import Engine, ModelOptions
+from infra.engine import Engine, ModelOptions, PreparedLayers, prepare_layers
 from infra.export import map_for_export, metric_values
 from infra.maps import clicked_unit, render_once
 from infra.plan import TARGET_METRICS, path_points, plan_vs_actual
@@ -43,10 +43,16 @@ def load_default():
     return read_dataset()
 
 
+@st.cache_resource(show_spinner="Preparing the boundaries…", max_entries=2)
+def layers(data_key: str, _ds) -> PreparedLayers:
+    """The admin layers refined and tiled once per dataset: a change of coverage model reuses them."""
+    return prepare_layers(_ds.units)
+
+
 @st.cache_resource(show_spinner="Preparing the coverage engine…", max_entries=4)
 def engine(data_key: str, opts: ModelOptions, _ds) -> Engine:
     """One engine per dataset and coverage model (its caches make later dates fast)."""
-    return Engine(_ds.units, _ds.sites, _ds.radios, _ds.zones, options=opts)
+    return Engine(_ds.units, _ds.sites, _ds.radios, _ds.zones, options=opts, prepared=layers(data_key, _ds))
 
 
 @st.cache_data(show_spinner="Computing metrics…", max_entries=64)

@@ -140,3 +140,20 @@ def test_url_query_seeds_the_view():
     assert at.selectbox(key="layer").value == "commune_2025"
     assert at.slider(key="as_of").value == dt.date(2025, 12, 31)
     assert at.dataframe[0].value["unit_code"].tolist() == ["00004", "*"]
+
+
+def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch):
+    import streamlit as st
+
+    import infra.engine
+
+    calls = []
+    real = infra.engine.prepare_layers
+    monkeypatch.setattr(infra.engine, "prepare_layers", lambda *a, **k: calls.append(1) or real(*a, **k))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.number_input(key="radius_5G").set_value(1000.0).run()
+    at.selectbox(key="model").set_value("pathloss").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) == 1  # three engines, one preparation of the boundaries
