@@ -130,7 +130,7 @@ def _clip(polygons: np.ndarray, boxes: np.ndarray) -> np.ndarray:
 
 #: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).
 _DISC_CHUNK = 20_000
-Footprints = np.ndarray | Callable[[np.ndarray], list]
+Footprints = np.ndarray | Callable[[np.ndarray], np.ndarray | list]
 
 
 def _rings(footprints: Footprints, idx: np.ndarray) -> list:
@@ -289,8 +289,9 @@ def covered_area(frag: Fragments, footprints: Footprints, *, active: np.ndarray 
     footprints
         (m,) footprint polygons (without holes) in the same metric CRS, or a
         callable drawing the exterior rings of given indices on demand, counter-
-        clockwise, as (k, 2) arrays (saves memory;
-        :func:`infra.footprints.footprint_rings`).
+        clockwise: a list of (k, 2) arrays, or one (n, k, 2) array, whose rings
+        are then trimmed to each tile (:func:`infra.polyclip.trim`) before the
+        union (:func:`infra.footprints.footprint_rings`; saves memory).
     active
         (m,) bool: the footprints that count; ``None`` means all.
     hits
