@@ -21,6 +21,7 @@ from folium import plugins
 from infra import settings
 from infra.dataset import Dataset
 from infra.footprints import footprints
+from infra.lookup import positions
 from infra.maps import MAST_COLOURS, active_sites, escape, legend_box, notice_box, scale_box, stable_ids
 
 TECH_COLOURS: dict[str, str] = {"2G": "#8c564b", "2G off": "#bbbbbb", "3G": "#9467bd", "4G": "#1f77b4",
@@ -244,8 +245,8 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.S
 
 
 def _among(ids: pd.Series, pool: pd.Series) -> np.ndarray:
-    """``ids.isin(pool)`` for id columns: ~15× faster than pandas' Arrow-string ``isin`` on the default data."""
-    return pd.Index(pool.to_numpy(object)).unique().get_indexer(ids.to_numpy(object)) >= 0
+    """``ids.isin(pool)`` for id columns, ~4x faster than pandas' Arrow-string ``isin`` on the default data."""
+    return positions(ids, pool) >= 0
 
 
 def _inside(points: gpd.GeoDataFrame, area) -> np.ndarray:

@@ -51,6 +51,7 @@ from infra import settings
 from infra.coverage import Fragments, covered_area, covered_area_of_union, prepare_fragments, tile_hits
 from infra.coverage_model import Model, radio_ranges
 from infra.footprints import footprint_rings
+from infra.lookup import positions
 
 CITY = "*"
 ALL = "*"
@@ -160,26 +161,6 @@ def _intersection(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(cols, axis=1), geometry=geom[keep], crs=a.crs)
 
 
-def _lookup(keys: pd.Series, among: Iterable[str] | pd.Series) -> np.ndarray:
-    """Position of each key in ``among`` (its first occurrence); -1 where absent or missing.
-
-    One factorisation of both together: fast on Arrow-backed strings, where
-    pandas' index lookups are several times slower.
-
-    Examples
-    --------
-    >>> _lookup(pd.Series(["b", "z", None, "a"]), ["a", "b", "a"]).tolist()
-    [1, -1, -1, 0]
-    """
-    among = among if isinstance(among, pd.Series) else pd.Series(list(among))
-    codes, _ = pd.factorize(pd.concat([among, pd.Series(keys)], ignore_index=True))
-    n = len(among)
-    first = np.full(int(codes.max(initial=-1)) + 2, -1)  # the extra last slot answers code -1 (missing)
-    known = np.flatnonzero(codes[:n] >= 0)[::-1]  # backwards: the first occurrence is written last
-    first[codes[known]] = known
-    return first[codes[n:]]
-
-
 def _ts(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
@@ -260,7 +241,7 @@ class Engine:
         self.site_xy = np.c_[pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()]
         self.site_built = self.sites["built_on"].to_numpy()
         self.site_removed = self.sites["removed_on"].to_numpy()
-        mast = _lookup(pts["mast_class"], settings.MAST_CLASSES)  # integer codes: cheaper than string tests
+        mast = positions(pts["mast_class"], settings.MAST_CLASSES)  # integer codes: cheaper than string tests
         self.site_mast = {c: mast == k for k, c in enumerate(settings.MAST_CLASSES)}
         self.site_bulky_zone = np.isin(mast, [settings.MAST_CLASSES.index(c) for c in settings.BULKY_MAST_CLASSES]) \
             & in_zone
@@ -282,7 +263,7 @@ class Engine:
 
     def _prepare_radios(self, radios: pd.DataFrame, clutter: gpd.GeoDataFrame | None) -> None:
         r = radios.reset_index(drop=True)
-        site_idx = _lookup(r["site_id"].astype(str), self.sites["site_id"])
+        site_idx = positions(r["site_id"].astype(str), self.sites["site_id"])
         if (site_idx < 0).any():
             raise ValueError(f"radios: {int((site_idx < 0).sum())} radios refer to unknown sites "
                              f"(e.g. {r.loc[site_idx < 0, 'site_id'].iloc[0]!r}); validate the radios first")
@@ -298,8 +279,8 @@ class Engine:
             "range_m": rng.to_numpy(),
         })
         # integer codes: comparing codes is far cheaper than comparing strings
-        t_code = _lookup(r["technology"], settings.TECHNOLOGIES)
-        o_code = _lookup(r["operator"], settings.OPERATORS)
+        t_code = positions(r["technology"], settings.TECHNOLOGIES)
+        o_code = positions(r["operator"], settings.OPERATORS)
         is_op = [o_code == k for k in range(len(settings.OPERATORS))]
         groups = [(ALL, ALL, np.ones(len(r), bool))] + [(ALL, o, m) for o, m in
                                                          zip(settings.OPERATORS, is_op, strict=True)]
