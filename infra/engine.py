@@ -50,7 +50,7 @@ import shapely
 from infra import settings
 from infra.coverage import Fragments, covered_area, covered_area_of_union, prepare_fragments, tile_hits
 from infra.coverage_model import Model, radio_ranges
-from infra.footprints import footprint_rings
+from infra.footprints import footprint_rings, is_aimed
 from infra.lookup import positions
 
 CITY = "*"
@@ -296,10 +296,10 @@ class Engine:
         self.radio_pilot = self.radios["pilot"].to_numpy()
         self.radio_op_code = pd.factorize(r["operator"])[0].astype(np.int64)
         self.radio_xy = self.site_xy[site_idx]
-        self.radio_omni = ~(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
+        self.radio_omni = ~is_aimed(az, bw)
         radius = self.radios["range_m"].to_numpy()
 
-        def draw(idx: np.ndarray) -> list[np.ndarray]:
+        def draw(idx: np.ndarray) -> np.ndarray | list[np.ndarray]:
             return footprint_rings(self.radio_xy[idx], radius[idx], az[idx], bw[idx])
 
         self.radio_fp = draw  # drawn on demand: only tiles on a coverage edge need footprints

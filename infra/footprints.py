@@ -17,6 +17,11 @@ import shapely
 from infra import settings
 
 
+def is_aimed(azimuth_deg: np.ndarray, beamwidth_deg: np.ndarray) -> np.ndarray:
+    """Radios drawn as sectors: an azimuth and a beamwidth strictly between 0 and 360 degrees."""
+    return np.isfinite(azimuth_deg) & np.isfinite(beamwidth_deg) & (beamwidth_deg > 0) & (beamwidth_deg < 360)
+
+
 def _sector(x: float, y: float, r: float, az: float, bw: float, step_deg: float) -> shapely.Polygon:
     n = max(2, int(np.ceil(bw / step_deg)) + 1)
     bearings = np.radians(np.linspace(az - bw / 2, az + bw / 2, n))
@@ -58,7 +63,7 @@ def footprints(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray | No
         return out
     az = np.asarray(azimuth_deg, dtype=float)
     bw = np.asarray(beamwidth_deg, dtype=float)
-    aimed = np.flatnonzero(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
+    aimed = np.flatnonzero(is_aimed(az, bw))
     step = 90.0 / q
     for i in aimed:
         out[i] = _sector(xy[i, 0], xy[i, 1], r[i], az[i], bw[i], step)
@@ -104,7 +109,7 @@ def footprint_rings(xy: np.ndarray, range_m: np.ndarray, azimuth_deg: np.ndarray
         return discs
     az = np.asarray(azimuth_deg, dtype=float)
     bw = np.asarray(beamwidth_deg, dtype=float)
-    aimed = np.flatnonzero(np.isfinite(az) & np.isfinite(bw) & (bw > 0) & (bw < 360))
+    aimed = np.flatnonzero(is_aimed(az, bw))
     if not len(aimed):
         return discs
     out = list(discs)

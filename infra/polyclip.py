@@ -36,12 +36,7 @@ def rings(geom: shapely.Geometry) -> Paths:
     >>> area(rings(shapely.box(0, 0, 2, 1).difference(shapely.box(0.5, 0.25, 1, 0.75))))
     1.75
     """
-    if geom is None or shapely.is_empty(geom):
-        return []
-    parts = shapely.get_parts(shapely.orient_polygons(geom))
-    coords, ring_of = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
-    cuts = np.flatnonzero(np.diff(ring_of)) + 1
-    return [r[:-1] for r in np.split(coords, cuts)]
+    return [] if geom is None else rings_of(np.array([geom], dtype=object))[0]
 
 
 def rings_of(geoms: np.ndarray) -> list[Paths]:
@@ -55,11 +50,8 @@ def rings_of(geoms: np.ndarray) -> list[Paths]:
     geoms = np.asarray(geoms, dtype=object)
     parts, part_of = shapely.get_parts(shapely.orient_polygons(geoms), return_index=True)
     ring_geoms, ring_of = shapely.get_rings(parts, return_index=True)
-    coords, vertex_of = shapely.get_coordinates(ring_geoms, return_index=True)
-    ends = np.cumsum(np.bincount(vertex_of, minlength=len(ring_geoms)))
-    per_ring = [c[:-1] for c in np.split(coords, ends[:-1])] if len(ring_geoms) else []
     out: list[Paths] = [[] for _ in range(len(geoms))]
-    for ring, g in zip(per_ring, part_of[ring_of], strict=True):
+    for ring, g in zip(_open_rings(ring_geoms), part_of[ring_of], strict=True):
         out[g].append(ring)
     return out
 
@@ -78,11 +70,15 @@ def exteriors(polygons: np.ndarray) -> Paths:
         One (k, 2) array per polygon.
     """
     polygons = np.asarray(polygons, dtype=object)
-    if len(polygons) == 0:
+    return _open_rings(shapely.get_exterior_ring(shapely.orient_polygons(polygons)))
+
+
+def _open_rings(ring_geoms: np.ndarray) -> Paths:
+    """The vertices of each linear ring, without the closing one."""
+    if len(ring_geoms) == 0:
         return []
-    shells = shapely.get_exterior_ring(shapely.orient_polygons(polygons))
-    coords, ring_of = shapely.get_coordinates(shells, return_index=True)
-    ends = np.cumsum(np.bincount(ring_of, minlength=len(polygons)))
+    coords, vertex_of = shapely.get_coordinates(ring_geoms, return_index=True)
+    ends = np.cumsum(np.bincount(vertex_of, minlength=len(ring_geoms)))
     return [c[:-1] for c in np.split(coords, ends[:-1])]
 
 
