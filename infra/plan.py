@@ -70,6 +70,25 @@ def _trend_year(history: pd.Series, target: float, as_of: pd.Timestamp) -> tuple
     return float(year), str(year)
 
 
+_KEY = ["layer", "unit_code", "metric", "technology", "operator"]
+
+
+def _histories(series: pd.DataFrame, t: pd.Timestamp, layer: str | None) -> dict[tuple, pd.Series]:
+    """Each (layer, unit, metric, technology, operator) time series up to ``t`` that a target is measured by.
+
+    One pass over the series: filtering it once per target took seconds on 126 units.
+    """
+    measured = pd.DataFrame(list(TARGET_METRICS.values()), columns=_KEY[2:]).drop_duplicates()
+    s = series.loc[series["metric"].isin(measured["metric"]), [*_KEY, "as_of", "value"]]
+    if layer is not None:
+        s = s[s["layer"] == layer]
+    s = s.astype({c: object for c in _KEY}).merge(measured, on=_KEY[2:])
+    s["as_of"] = pd.to_datetime(s["as_of"])
+    s = s[s["as_of"] <= t].sort_values("as_of", kind="stable")
+    values = pd.Series(s["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(s["as_of"]), name="value")
+    return dict(list(values.groupby([s[c].to_numpy() for c in _KEY], sort=False)))
+
+
 def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.date | str | pd.Timestamp,
                    layer: str | None = None) -> pd.DataFrame:
     """Compare the actual metrics with the plan's targets at ``as_of``.
@@ -99,14 +118,12 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
     t = pd.Timestamp(as_of).normalize()
     tg = targets if layer is None else targets[targets["layer"] == layer]
     tg = tg[tg["metric"].isin(TARGET_METRICS) & tg["target"].notna()]
-    s = series.copy()
-    s["as_of"] = pd.to_datetime(s["as_of"])
-    s = s[s["as_of"] <= t]
+    histories = _histories(series, t, layer)
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
     rows = []
     for (lay, code, tmetric), g in tg.groupby(["layer", "unit_code", "metric"], sort=True):
         metric, tech, op = TARGET_METRICS[tmetric]
-        hist = s[(s["layer"] == lay) & (s["unit_code"] == code) & (s["metric"] == metric)
-                 & (s["technology"] == tech) & (s["operator"] == op)].set_index("as_of")["value"].sort_index()
+        hist = histories.get((lay, code, metric, tech, op), empty)
         milestones = sorted(zip(g["year"].astype(int), g["target"].astype(float), g["source"], strict=True))
         upcoming = [m for m in milestones if _year_end(m[0]) >= t] or milestones[-1:]
         next_year, next_target, next_source = upcoming[0]
@@ -162,13 +179,14 @@ def path_points(plan: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 [Timestamp('2030-12-31 00:00:00'), 50.0, 'milestone']]
     """
     cols = ["layer", "unit_code", "target_metric", "date", "value", "kind"]
+    tg = targets[targets["target"].notna()]
+    milestones = {key: list(zip(g["year"], g["target"], strict=True))
+                  for key, g in tg.groupby(["layer", "unit_code", "metric"], sort=False)}
     rows = []
     for r in plan.dropna(subset=["baseline"]).itertuples(index=False):
-        ms = targets[(targets["layer"] == r.layer) & (targets["unit_code"] == r.unit_code)
-                     & (targets["metric"] == r.target_metric) & targets["target"].notna()]
         key = (r.layer, r.unit_code, r.target_metric)
         rows.append((*key, pd.Timestamp(r.baseline_date), float(r.baseline), "baseline"))
-        later = sorted(zip(ms["year"], ms["target"], strict=True))
+        later = sorted(milestones.get(key, []))
         rows += [(*key, _year_end(y), float(v), "milestone") for y, v in later
                  if _year_end(y) > pd.Timestamp(r.baseline_date)]
     return pd.DataFrame(rows, columns=cols)

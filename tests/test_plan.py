@@ -80,3 +80,22 @@ def test_float_noise_below_a_target_counts_as_achieved():
     assert row["status"] == "achieved" and row["gap"] == 0 and row["trend"] == "achieved"
     short = series({"2021-12-31": 90.0, "2022-12-31": 99.9})
     assert plan_vs_actual(targets([(2025, 100.0, "s")]), short, as_of="2022-12-31").iloc[0]["status"] != "achieved"
+
+
+def test_each_unit_is_compared_with_its_own_history_whatever_else_the_series_holds():
+    units = [f"{i:03d}" for i in range(1, 7)]
+    own = {u: series({"2020-12-31": 5.0 * i, "2021-12-31": 12.0 * i, "2022-12-31": 15.0 * i}, unit=u)
+           for i, u in enumerate(units, 1)}
+    noise = [series({"2022-12-31": 99.0}, metric="area_coverage_pct", tech="4G", unit=u) for u in units]
+    noise.append(series({"2022-12-31": 99.0}, unit="001").assign(layer="commune_2025"))
+    noise.append(series({"2022-12-31": 99.0}, unit="001").assign(operator="Viettel"))
+    noise.append(series({"2023-12-31": 99.0}, unit="001"))  # after as_of
+    mixed = pd.concat([*own.values(), *noise]).sample(frac=1.0, random_state=3)  # any row order
+    tg = pd.concat([targets([(2025, 60.0, "s")], unit=u) for u in units])
+    together = plan_vs_actual(tg, mixed, as_of="2022-12-31", layer="district").set_index("unit_code")
+    for u in units:
+        alone = plan_vs_actual(targets([(2025, 60.0, "s")], unit=u), own[u], as_of="2022-12-31").iloc[0]
+        for col in ("actual", "baseline", "path", "gap", "status", "trend"):
+            assert together.loc[u, col] == alone[col], (u, col)
+    # path at end-2022: 5i + (60 − 5i)·2/5 = 24 + 3i against an actual of 15i
+    assert together["status"].tolist() == ["behind", "on track", "on track", "achieved", "achieved", "achieved"]
