@@ -7,6 +7,7 @@
   including building and rendering the folium map for streamlit-folium);
 * filter changes once cached: the as-of date moved to a date already seen, the
   admin layer switched back and forth, and a new operator filter;
+* the Plan view: its first opening (the yearly series), another target, the other layer;
 * the size of the exported HTML map of all Hanoi (both layers);
 * in a real browser, when Debian's chromium and the test assets are there:
   from ``streamlit run`` to the 30 districts drawn in headless Chromium, and a
@@ -49,6 +50,9 @@ def main() -> None:
     timed("layer back to district (cached)", lambda: at.selectbox(key="layer").set_value("district"))
     timed("operator filter Viettel", lambda: at.multiselect(key="operators").set_value(["Viettel"]))
     timed("unit filter 001", lambda: at.multiselect(key="units").set_value(["001"]))
+    timed("Plan view (yearly series computed)", lambda: at.segmented_control(key="view").set_value("Plan"))
+    timed("Plan view, another target", lambda: at.selectbox(key="target_metric").set_value("sites_4g"))
+    timed("Plan view, layer to commune_2025", lambda: at.selectbox(key="layer").set_value("commune_2025"))
 
     with tempfile.TemporaryDirectory() as tmp:
         for layer in ("district", "commune_2025"):

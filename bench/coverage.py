@@ -15,6 +15,8 @@ Scenarios (each in its own process, so its peak memory is its own):
   drifts by ±15 % from run to run, so each way runs several times in the same
   process (the engine from scratch each time: layers, preparation, one date)
   and the medians are compared; the best times are printed too;
+* report: what `python -m infra report` computes, for both layers: the quarterly
+  series up to the date, then plan vs actual for each layer's targets;
 * large: 100,000 sites, one date, both layers.
 
 Larger inventories are drawn from the default one: each new site copies a random
@@ -40,6 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from infra import read_dataset, settings  # noqa: E402
 from infra.engine import Engine, prepare_layers  # noqa: E402
+from infra.plan import plan_vs_actual  # noqa: E402
+from infra.report import series_dates  # noqa: E402
 
 AS_OF = "2025-12-31"
 
@@ -117,6 +121,18 @@ def run_scenario(name: str) -> dict:
                 "rows": len(s), "peak_mb": _peak_mb()}
     if name == "compare":
         return compare(ds)
+    if name == "report":
+        t0 = time.perf_counter()
+        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones)
+        s = eng.series(series_dates(AS_OF))
+        t1 = time.perf_counter()
+        out = {"series_rows": len(s), "engine_series_s": t1 - t0}
+        for layer in ("district", "commune_2025"):
+            t = time.perf_counter()
+            plan = plan_vs_actual(ds.targets, s, as_of=AS_OF, layer=layer)
+            out[f"plan_{layer}_rows"] = len(plan)
+            out[f"plan_{layer}_s"] = time.perf_counter() - t
+        return {**out, "peak_mb": _peak_mb()}
     if name == "large":
         n = 100_000
         sites, radios = scaled_inventory(ds, n)
@@ -174,7 +190,7 @@ def main() -> None:
     if args.scenario:
         print(json.dumps(run_scenario(args.scenario)))
         return
-    names = ["default", "series", "compare"] + ([] if args.quick else ["large"])
+    names = ["default", "series", "report", "compare"] + ([] if args.quick else ["large"])
     for name in names:
         proc = subprocess.run([sys.executable, __file__, "--scenario", name], capture_output=True, text=True,
                               check=True)

@@ -78,11 +78,13 @@ def _histories(series: pd.DataFrame, t: pd.Timestamp, layer: str | None) -> dict
 
     One pass over the series: filtering it once per target took seconds on 126 units.
     """
-    measured = pd.DataFrame(list(TARGET_METRICS.values()), columns=_KEY[2:]).drop_duplicates()
-    s = series.loc[series["metric"].isin(measured["metric"]), [*_KEY, "as_of", "value"]]
+    s = series[series["metric"].isin({m for m, _, _ in TARGET_METRICS.values()})]
     if layer is not None:
         s = s[s["layer"] == layer]
-    s = s.astype({c: object for c in _KEY}).merge(measured, on=_KEY[2:])
+    measured = np.zeros(len(s), dtype=bool)
+    for metric, tech, op in set(TARGET_METRICS.values()):
+        measured |= ((s["metric"] == metric) & (s["technology"] == tech) & (s["operator"] == op)).to_numpy(bool)
+    s = s.loc[measured, [*_KEY, "as_of", "value"]].astype({c: object for c in _KEY})
     s["as_of"] = pd.to_datetime(s["as_of"])
     s = s[s["as_of"] <= t].sort_values("as_of", kind="stable")
     values = pd.Series(s["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(s["as_of"]), name="value")
