@@ -88,7 +88,7 @@ def _validate(args: argparse.Namespace) -> int:
     from infra.validation import UnreadableFile
 
     try:
-        base = read_dataset(args.data) if args.kind in ("radios", "sites") else None
+        base = read_dataset(args.data) if args.kind in ("radios", "sites", "targets") else None
         _, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
     except UnreadableFile as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -112,6 +112,8 @@ def _import(args: argparse.Namespace) -> int:
         return 2
     print(rep.text(limit=args.limit))
     merged = merge_into(base, frames, source=args.file.name)
+    if "targets" in frames and (notice := merged.provenance["targets"].notice("targets")):
+        print(notice)  # targets carried to a layer the file did not cover
     merged.validate()
     write_dataset(merged, target)
     merged.targets.to_csv(target / settings.DEFAULT_TARGETS.name, index=False, lineterminator="\n")

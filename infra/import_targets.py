@@ -22,11 +22,16 @@ TARGET_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
-                      max_bytes: int | None = None) -> tuple[pd.DataFrame, ImportReport]:
+                      max_bytes: int | None = None, units: pd.DataFrame | None = None,
+                      ) -> tuple[pd.DataFrame, ImportReport]:
     """Import targets in the long format, or a wide sheet with one column per year (``2020``, ``2025``…).
 
     In a wide sheet each (row, year) cell is one target; the report counts input
-    rows. An empty ``source`` is reported and set to ``placeholder``.
+    rows. An empty ``source`` is reported and set to ``placeholder``. Given the
+    dataset's ``units`` (``layer``, ``unit_code``), a target for an unknown layer or
+    unit is rejected, a code that lost its leading zeros (``1`` for ``001``, as
+    spreadsheets do) is repaired, and a metric the tracker does not measure is kept
+    with a warning.
 
     Returns
     -------
@@ -71,6 +76,9 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
     for r in long.loc[long["source"] == "", "row"].unique():
         rep.add(int(r), cols.get("source", "source"), "", "no source (marked placeholder)",
                 "cite the decision or plan the target comes from", severity="repaired")
+    if units is not None:
+        long = long.assign(unit_code=_check_units(long, units, rep, cols))
+    _check_metrics(long, rep, cols)
     out = long.assign(year=year, target=target, source=long["source"].replace("", "placeholder"))
     dup = out.duplicated(["layer", "unit_code", "metric", "year"], keep="first") & out["year"].notna()
     for r in out.loc[dup, "row"]:
@@ -78,3 +86,38 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
     out = out[~out["row"].isin(rep.rejected_rows())]
     out = out.assign(year=out["year"].astype(int))
     return out[["layer", "unit_code", "metric", "year", "target", "source"]].reset_index(drop=True), rep
+
+
+def _check_units(long: pd.DataFrame, units: pd.DataFrame, rep: ImportReport, cols: Mapping[str, str]) -> pd.Series:
+    """Unit codes checked against the dataset's layers; returns the codes with lost zeros restored."""
+    codes = long["unit_code"].astype(str).str.strip()
+    known = {lay: set(g) for lay, g in units.groupby("layer")["unit_code"]}
+    for r, lay in long.loc[~long["layer"].isin(known), ["row", "layer"]].drop_duplicates().itertuples(index=False):
+        rep.add(int(r), cols.get("layer", "layer"), lay, "unknown layer",
+                f"use one of {', '.join(sorted(known))} (no layer column means district)")
+    seen: set[int] = set()  # a wide sheet repeats a row per year: one problem per row
+    for lay, have in known.items():
+        widths = {len(c) for c in have}
+        for i in long.index[(long["layer"] == lay) & ~codes.isin([*have, "*", ""])]:
+            r, code = int(long.at[i, "row"]), codes.at[i]
+            padded = code.zfill(max(widths)) if code.isdigit() and len(widths) == 1 else code
+            if padded in have:  # spreadsheets drop leading zeros: 1 → 001
+                codes.at[i] = padded
+                what, fix, severity = (f"unit code read as {padded}",
+                                       "keep the leading zeros (format the column as text)", "repaired")
+            else:
+                what, fix, severity = (f"no such unit in layer {lay}", "use the unit's official code (e.g. "
+                                       f"{', '.join(sorted(have)[:3])}…) or * for the whole city", "rejected")
+            if r not in seen:
+                seen.add(r)
+                rep.add(r, cols["unit_code"], code, what, fix, severity=severity)
+    return codes
+
+
+def _check_metrics(long: pd.DataFrame, rep: ImportReport, cols: Mapping[str, str]) -> None:
+    from infra.plan import TARGET_METRICS
+
+    for r, v in long.loc[~long["metric"].isin(TARGET_METRICS), ["row", "metric"]].drop_duplicates().itertuples(
+            index=False):
+        rep.add(int(r), cols["metric"], v, "kept, but not a metric the tracker measures (no status)",
+                f"measured metrics: {', '.join(TARGET_METRICS)}", severity="warning")
