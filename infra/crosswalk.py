@@ -104,7 +104,7 @@ def targets_to_layer(targets: pd.DataFrame, weights: pd.DataFrame, *, to_layer: 
         carried = crosswalk(g.set_index("unit_code")["target"], weights, kind="intensive")
         sources = "; ".join(sorted(set(g["source"])))
         rows.append(pd.DataFrame({"layer": to_layer, "unit_code": carried.index, "metric": metric, "year": year,
-                                  "target": carried.to_numpy(),
+                                  "target": carried.to_numpy().round(6),  # 30, not 29.999999999999996
                                   "source": f"{sources} (area-weighted from {from_layer})"}))
     out = pd.concat(rows, ignore_index=True)
     out["source"] = out["source"].str.replace(r"^placeholder \(.*\)$", "placeholder", regex=True)

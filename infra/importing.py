@@ -76,7 +76,7 @@ def _run(path: Path, kind: str, base: Dataset | None, options: dict) -> tuple[di
         sites, radios, rep = read_opencellid(path, **options)
         return {"sites": sites, "radios": radios}, rep
     if kind == "targets":
-        targets, rep = read_targets_file(path, **options)
+        targets, rep = read_targets_file(path, units=None if base is None else base.units, **options)
         return {"targets": targets}, rep
     raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
 
@@ -106,6 +106,42 @@ def merge_into(base: Dataset, frames: dict, *, source: str) -> Dataset:
         radios = frames["radios"]
         prov["radios"] = Provenance(source, "imported")
     if "targets" in frames:
-        targets = frames["targets"]
-        prov["targets"] = Provenance(source, "imported; 'placeholder' marks targets without a source")
+        targets, carried = carry_targets(frames["targets"], units)
+        method = "imported; 'placeholder' marks targets without a source"
+        if carried:
+            method += "; " + "; ".join(f"{to} targets carried from {frm} by area-weighted overlay (approximate)"
+                                       for frm, to in carried)
+        prov["targets"] = Provenance(source, method, approximate=bool(carried))
     return dataclasses.replace(base, units=units, sites=sites, radios=radios, targets=targets, provenance=prov)
+
+
+def carry_targets(targets: pd.DataFrame, units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Targets for every layer of ``units``: a layer without any is given another layer's, by area.
+
+    The plan is written per old district, so a targets file usually covers only
+    ``district``; its targets are then carried to ``commune_2025`` (and any other
+    layer without targets) as area-weighted means (:func:`infra.crosswalk.targets_to_layer`).
+    District targets are carried first, else those of the first layer that has per-unit targets.
+
+    Returns
+    -------
+    targets : pandas.DataFrame
+        The targets with the carried rows appended.
+    carried : list of (from_layer, to_layer)
+        What was carried, for the provenance.
+    """
+    from infra.crosswalk import overlay_weights, targets_to_layer
+
+    have = [lay for lay in dict.fromkeys(targets["layer"]) if (targets.loc[targets["layer"] == lay, "unit_code"]
+                                                                != "*").any()]
+    if not have:
+        return targets, []
+    frm = "district" if "district" in have else have[0]
+    out, carried = [targets], []
+    for to in dict.fromkeys(units["layer"]):
+        if to in set(targets["layer"]) or frm not in set(units["layer"]):
+            continue
+        weights = overlay_weights(units, frm, to)
+        out.append(targets_to_layer(targets[targets["layer"] == frm], weights, to_layer=to))
+        carried.append((frm, to))
+    return pd.concat(out, ignore_index=True), carried

@@ -41,3 +41,24 @@ def test_district_targets_reported_on_2025_units(default_ds, weights):
     per_unit = moved[moved["unit_code"] != "*"]
     assert per_unit["target"].between(0, 50 + 1e-9).all() and (per_unit["target"] > 0).any()
     assert per_unit["source"].str.contains("area-weighted from district").all()
+
+
+def test_imported_district_targets_are_carried_to_the_2025_units_by_area():
+    from infra.importing import carry_targets
+    from tests import frames
+
+    units = pd.concat([frames.units({"A": (0, 0, 1000, 1000), "B": (1000, 0, 2000, 1000)}),
+                       frames.units({"x": (0, 0, 500, 1000), "y": (500, 0, 1500, 1000), "z": (1500, 0, 2000, 1000)},
+                                    layer="commune_2025", unit_type="phường")], ignore_index=True)
+    tg = pd.DataFrame({"layer": "district", "unit_code": ["A", "B", "*"], "metric": "shared_site_pct",
+                       "year": 2030, "target": [40.0, 80.0, 55.0], "source": "Plan X"})
+    out, carried = carry_targets(tg, units)
+    assert carried == [("district", "commune_2025")]
+    got = out[out["layer"] == "commune_2025"].set_index("unit_code")
+    assert got["target"].to_dict() == pytest.approx({"x": 40.0, "y": 60.0, "z": 80.0, "*": 55.0})
+    assert got.loc["y", "source"] == "Plan X (area-weighted from district)" and got.loc["*", "source"] == "Plan X"
+    pd.testing.assert_frame_equal(out[out["layer"] == "district"], tg)  # the imported rows as they were
+    both = pd.concat([tg, tg.assign(layer="commune_2025", unit_code=["x", "y", "*"])], ignore_index=True)
+    kept, none = carry_targets(both, units)  # a layer's own targets are never replaced
+    assert none == []
+    pd.testing.assert_frame_equal(kept, both)

@@ -104,3 +104,34 @@ def test_default_targets_round_trip(default_ds, tmp_path):
     t, rep = read_targets_file(tmp_path / "t.csv")
     assert rep.ok
     pd.testing.assert_frame_equal(t, default_ds.targets[cols].reset_index(drop=True), check_dtype=False)
+
+
+def test_imported_district_targets_reach_the_2025_report(tmp_path, default_ds):
+    codes = default_ds.layer("district")["unit_code"].tolist()
+    f = tmp_path / "targets.csv"
+    f.write_text("unit_code,metric,year,target,source\n"  # no layer column: the plan's districts
+                 "1,shared_site_pct,2030,60,Plan X\n"  # Ba Đình, as a spreadsheet writes 001
+                 + "".join(f"{code},shared_site_pct,2030,30,Plan X\n" for code in codes[1:])
+                 + "999,shared_site_pct,2030,30,Plan X\n"
+                 "*,ring_road_cables_underground_pct,2030,80,Plan X\n")
+    checked = run("validate", f, "--kind", "targets")  # the same checks before importing
+    assert checked.returncode == 1 and "no such unit in layer district" in checked.stdout
+    data = tmp_path / "data"
+    out = run("import", f, "--kind", "targets", "--into", data)
+    assert out.returncode == 1, out.stdout + out.stderr  # one row rejected
+    assert "read 32, imported 31 (repaired 1), rejected 1" in out.stdout
+    assert "row 1, column 'unit_code' (value '1'): unit code read as 001" in out.stdout
+    assert "row 31, column 'unit_code' (value '999'): no such unit in layer district" in out.stdout
+    assert "row 32, column 'metric' (value 'ring_road_cables_underground_pct'): kept, but not a metric" in out.stdout
+    assert "commune_2025 targets carried from district by area-weighted overlay" in out.stdout
+    ds = read_dataset(data)
+    assert ds.provenance["targets"].approximate
+    assert (ds.targets["unit_code"] == "001").any() and not ds.targets["unit_code"].isin(["1", "999"]).any()
+    rep = run("report", "--data", data, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
+    assert rep.returncode == 0, rep.stderr
+    assert "carried from district" in rep.stderr + rep.stdout  # the report says so
+    r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")
+    carried = r.drop(index="*")["shared_site_pct:next_target"]
+    assert carried.notna().all() and carried.between(30, 60).all()
+    assert (carried == 30).sum() > 100 and (carried > 30).any()  # most lie in one 30 % district; Ba Đình's raise theirs
+    assert r.drop(index="*")["shared_site_pct:source"].str.endswith("(area-weighted from district)").all()
