@@ -17,6 +17,8 @@ Scenarios (each in its own process, so its peak memory is its own):
   and the medians are compared; the best times are printed too;
 * report: what `python -m infra report` computes, for both layers: the quarterly
   series up to the date, then plan vs actual for each layer's targets;
+* population: a 100 m population grid over Hanoi's bounding box (688,364
+  cells), as cell centres and as cell squares: engine preparation and one date;
 * large: 100,000 sites, one date, both layers.
 
 Larger inventories are drawn from the default one: each new site copies a random
@@ -37,6 +39,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -133,6 +136,21 @@ def run_scenario(name: str) -> dict:
             out[f"plan_{layer}_rows"] = len(plan)
             out[f"plan_{layer}_s"] = time.perf_counter() - t
         return {**out, "peak_mb": _peak_mb()}
+    if name == "population":
+        layers = prepare_layers(ds.units)
+        x0, y0, x1, y1 = ds.units.to_crs(settings.METRIC_CRS).total_bounds
+        gx, gy = (a.ravel() for a in np.meshgrid(np.arange(x0, x1, 100.0), np.arange(y0, y1, 100.0)))
+        people = np.random.default_rng(1).integers(0, 300, gx.size).astype(float)
+        out: dict = {"cells": int(gx.size)}
+        for kind, geom in (("points", shapely.points(gx + 50, gy + 50)),
+                           ("squares", shapely.box(gx, gy, gx + 100, gy + 100))):
+            grid = gpd.GeoDataFrame({"population": people}, geometry=geom, crs=settings.METRIC_CRS)
+            t0 = time.perf_counter()
+            eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, prepared=layers, population=grid)
+            t1 = time.perf_counter()
+            eng.metrics(AS_OF)
+            out.update({f"{kind}_prepare_s": t1 - t0, f"{kind}_one_date_s": time.perf_counter() - t1})
+        return {**out, "peak_mb": _peak_mb()}
     if name == "large":
         n = 100_000
         sites, radios = scaled_inventory(ds, n)
@@ -190,7 +208,7 @@ def main() -> None:
     if args.scenario:
         print(json.dumps(run_scenario(args.scenario)))
         return
-    names = ["default", "series", "report", "compare"] + ([] if args.quick else ["large"])
+    names = ["default", "series", "report", "population", "compare"] + ([] if args.quick else ["large"])
     for name in names:
         proc = subprocess.run([sys.executable, __file__, "--scenario", name], capture_output=True, text=True,
                               check=True)

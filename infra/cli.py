@@ -31,10 +31,30 @@ def _report(args: argparse.Namespace) -> int:
 
     ds = read_dataset(args.data)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output.suffix else "csv")
-    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[args.layer], options=ModelOptions(model=args.model))
+    notes = list(ds.notices())
+    grid = None
+    if args.population is not None:
+        from infra.import_population import read_population
+        from infra.validation import UnreadableFile
+
+        try:
+            grid, rep = read_population(args.population)
+        except UnreadableFile as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(rep.text(limit=20), file=sys.stderr)
+        notes.append(f"population: {args.population.name}, {len(grid):,} cells, people spread evenly within each "
+                     f"cell and each coverage fragment (≤ {settings.COVERAGE_TILE_M:,.0f} m tiles)")
+    # the layer asked for, and any layer whose unit totals give population to it through the shared pieces
+    layers = [args.layer] + [lay for lay in ds.layers if lay != args.layer and grid is None
+                             and "population" in ds.layer(lay) and ds.layer(lay)["population"].notna().all()]
+    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=layers, options=ModelOptions(model=args.model),
+                 population=grid)
+    if eng.population is not None and eng.population.outside > 0:
+        notes.append(f"population: {eng.population.outside:,.0f} people of the grid lie outside every unit")
     table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng)
-    write_table(table, args.output, fmt=fmt, notices=ds.notices())
-    for notice in [*ds.notices(), *filter(None, [eng.outside_note()])]:
+    write_table(table, args.output, fmt=fmt, notices=notes)
+    for notice in [*notes, *filter(None, [eng.outside_note()])]:
         print(f"note: {notice}", file=sys.stderr)
     print(f"wrote {len(table)} rows ({len(table) - 1} units + city) to {args.output}")
     return 0
@@ -151,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help="coverage model")
     r.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default=None, help="default: from the file suffix")
     r.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
+    r.add_argument("--population", type=Path, default=None,
+                   help="population grid: cells or points with a population column (vector file, or CSV with "
+                        "lat/lon) for population coverage")
     r.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     r.set_defaults(func=_report)
     e = sub.add_parser("export-map", help="the coverage map as a standalone HTML file")

@@ -12,8 +12,8 @@ metric                      technology   operator   meaning
 area_km2                    ``*``        ``*``      unit area (UTM 48N)
 area_coverage_pct           each         each, *    % of the unit's area inside a footprint
 covered_area_km2            each         each, *    that area in km²
-pop_coverage_pct            each         each, *    only when the layer has ``population``
-                                                    (uniform within a unit)
+population                  ``*``        ``*``      people, when known (see below)
+pop_coverage_pct            each         each, *    % of them inside a footprint, when known
 sites_standing              ``*``        ``*``      passive sites standing
 sites_mast_<class>          ``*``        ``*``      of which of mast class <class>
 sites_on_air                each, *      each, *    sites with an active radio
@@ -34,6 +34,11 @@ new_sites_since_2017        ``*``        ``*``      standing sites built since 1
 Every unit of the layer gets a row per metric (zeros where nothing is there),
 plus the whole city as ``unit_code='*'``. A metric that cannot be computed
 (population coverage without population, shares of nothing) is absent, not 0.
+
+Population comes from a population grid when one is given, else from the finest
+layer whose every unit has a ``population``, spread evenly over each cell or unit
+(:mod:`infra.population`); every layer then gets population coverage, measured
+per coverage fragment.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from infra.coverage import Fragments, covered_area, covered_area_of_union, prepa
 from infra.coverage_model import Model, radio_ranges
 from infra.footprints import footprint_rings, is_aimed
 from infra.lookup import positions
+from infra.population import Population, from_grid, from_units
 
 CITY = "*"
 ALL = "*"
@@ -197,13 +203,17 @@ class Engine:
     prepared
         Layers already prepared by :func:`prepare_layers` (``units`` and
         ``layers`` are then not used for the geometry).
+    population
+        A population grid: cells (polygons) or cell centres (points) with a
+        ``population`` column, any CRS. ``None`` uses the units' own
+        ``population`` where a layer has one for every unit.
     """
 
     def __init__(self, units: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radios: pd.DataFrame,
                  zones: gpd.GeoDataFrame | None = None, *, layers: Iterable[str] | None = None,
                  options: ModelOptions | None = None, clutter: gpd.GeoDataFrame | None = None,
                  baseline_2g: dt.date | None = None,
-                 prepared: PreparedLayers | None = None) -> None:
+                 prepared: PreparedLayers | None = None, population: gpd.GeoDataFrame | None = None) -> None:
         prep = prepared or prepare_layers(units, layers)
         self.layers = prep.layers
         self.options = options or ModelOptions()
@@ -211,6 +221,8 @@ class Engine:
         self.units = prep.units
         self.pieces = prep.pieces
         self.frag: Fragments = prep.frag
+        self.population: Population | None = (from_grid(self.frag, population) if population is not None
+                                               else from_units(self.frag, self.pieces, self.units))
         self._prepare_sites(sites, zones)
         self._prepare_radios(radios, clutter)
         self._caches: dict[tuple[str, str], dict] = {}
@@ -321,8 +333,8 @@ class Engine:
         on = _active(self.radio_on, self.radio_off, t) & standing[self.radio_site]
         return standing, on
 
-    def _coverage(self, on: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
-        """Covered area per piece for each (technology, operator) and (technology, all)."""
+    def _coverage(self, on: np.ndarray) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray | None]]:
+        """Covered area, and covered population when known, per piece for each (technology, operator | all)."""
         per_op = [(te, o) for te, o, _ in self.radio_groups
                   if te != ALL and o != ALL and (on & self._mask[(te, o)]).any()]
 
@@ -334,7 +346,20 @@ class Engine:
                 parts = [self._caches[(te, o)] for (t2, o) in per_op if t2 == te]
                 out[(te, ALL)] = covered_area_of_union(self.frag, parts, cache=self._caches.setdefault((te, ALL), {}))
         nothing = np.zeros(self.frag.n_polygons)  # no radio on air: 0 % covered, a row like any other
-        return {(te, o): out.get((te, o), nothing) for te in settings.TECHNOLOGIES for o in (ALL, *settings.OPERATORS)}
+        people = None if self.population is None else self.population.per_fragment
+        density = None if people is None else np.divide(people, self.frag.area, out=np.zeros(len(people)),
+                                                        where=self.frag.area > 0)
+
+        def covered_people(key: tuple[str, str]) -> np.ndarray | None:
+            if density is None:
+                return None
+            if key not in out:
+                return nothing
+            per_frag = np.minimum(density * self._caches[key]["covered"], people)  # the fragments of this date
+            return np.bincount(self.frag.poly_of, weights=per_frag, minlength=self.frag.n_polygons)
+
+        return {(te, o): (out.get((te, o), nothing), covered_people((te, o)))
+                for te in settings.TECHNOLOGIES for o in (ALL, *settings.OPERATORS)}
 
     def metrics(self, as_of: dt.date | str | pd.Timestamp) -> pd.DataFrame:
         """Every metric for every unit of every layer (and the city) at ``as_of``.
@@ -368,17 +393,22 @@ class Engine:
         out = _Rows(units["unit_code"].astype(str).to_numpy())
         area = np.bincount(np.maximum(piece_unit, 0), weights=self.frag.poly_area * (piece_unit >= 0), minlength=n)
         out.add("area_km2", ALL, ALL, area / 1e6, area.sum() / 1e6)
-        pop = (pd.to_numeric(units["population"], errors="coerce").to_numpy(dtype=float)
-               if "population" in units else np.full(n, np.nan))
-        has_pop = np.isfinite(pop).all() and pop.sum() > 0
-        for (tech, op), per_piece in cov.items():
+        if self.population is not None:
+            people = np.bincount(self.frag.poly_of, weights=self.population.per_fragment, minlength=len(piece_unit))
+            pop = np.bincount(np.maximum(piece_unit, 0), weights=people * (piece_unit >= 0), minlength=n)
+            out.add("population", ALL, ALL, pop, pop.sum())
+        for (tech, op), (per_piece, people_piece) in cov.items():
             c = np.bincount(np.maximum(piece_unit, 0), weights=per_piece * (piece_unit >= 0), minlength=n)
             c = np.minimum(c, area)  # never above the unit's area (floating-point sums)
             pct = np.clip(np.divide(100 * c, area, out=np.zeros(n), where=area > 0), 0.0, 100.0)
             out.add("covered_area_km2", tech, op, c / 1e6, c.sum() / 1e6)
             out.add("area_coverage_pct", tech, op, pct, min(100.0, 100 * c.sum() / area.sum()))
-            if has_pop:
-                out.add("pop_coverage_pct", tech, op, pct, float((pct * pop).sum() / pop.sum()))
+            if people_piece is not None:  # units without people have no population coverage (absent)
+                p = np.minimum(np.bincount(np.maximum(piece_unit, 0), weights=people_piece * (piece_unit >= 0),
+                                           minlength=n), pop)
+                out.add("pop_coverage_pct", tech, op,
+                        np.clip(np.divide(100 * p, pop, out=np.full(n, np.nan), where=pop > 0), 0.0, 100.0),
+                        min(100.0, 100 * p.sum() / pop.sum()) if pop.sum() > 0 else np.nan)
         _counts(out, self, site_unit, state)
         frame = out.frame()
         frame.insert(0, "layer", lay)

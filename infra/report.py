@@ -18,7 +18,7 @@ Format = Literal["csv", "xlsx", "gpkg"]
 
 #: Metrics shown as columns: (metric, technology); operator is always "*".
 KEY_METRICS: tuple[tuple[str, str], ...] = (
-    ("area_km2", "*"),
+    ("area_km2", "*"), ("population", "*"),
     ("area_coverage_pct", "2G"), ("area_coverage_pct", "3G"), ("area_coverage_pct", "4G"), ("area_coverage_pct", "5G"),
     ("pop_coverage_pct", "4G"), ("pop_coverage_pct", "5G"),
     ("sites_standing", "*"), ("sites_on_air", "*"), ("radios_on_air", "2G"), ("radios_on_air", "3G"),

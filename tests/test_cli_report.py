@@ -51,3 +51,30 @@ def test_xlsx_and_gpkg(table, default_ds, tmp_path):
 def test_two_g_is_off_everywhere_at_end_2026(table):
     assert (table["two_g_off_pct_2G"].dropna() == 100).all()
     assert (table["radios_on_air_2G"] == 0).all()
+
+
+def test_cli_report_with_a_population_grid(tmp_path, default_ds):
+    ba_dinh = default_ds.layer("district").set_index("unit_code").loc["001"].geometry.representative_point()
+    soc_son = default_ds.layer("district").set_index("unit_code").loc["016"].geometry.representative_point()
+    grid = tmp_path / "people.csv"
+    grid.write_text("lat,lon,dân số\n"
+                    f"{ba_dinh.y},{ba_dinh.x},12000\n"
+                    f"{soc_son.y},{soc_son.x},3000\n"
+                    f"{ba_dinh.y},{ba_dinh.x},-5\n"  # rejected: not a number of people
+                    f"abc,{ba_dinh.x},100\n"  # rejected: no location
+                    "10.7769,106.7009,500\n")  # Ho Chi Minh City: outside every unit
+    out = tmp_path / "report.csv"
+    proc = subprocess.run([sys.executable, "-m", "infra", "report", "--layer", "district", "--as-of", "2025-12-31",
+                           "--population", str(grid), "-o", str(out)], cwd=settings.REPO_ROOT, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "read 5, imported 3 (repaired 0), rejected 2" in proc.stderr
+    assert "row 3, column 'dân số' (value '-5'): not a number of people" in proc.stderr
+    assert "row 4, column 'lat/lon'" in proc.stderr and "500 people of the grid lie outside every unit" in proc.stderr
+    df = pd.read_csv(out, dtype={"unit_code": str}).set_index("unit_code")
+    assert df.loc["001", "population"] == pytest.approx(12000) and df.loc["016", "population"] == pytest.approx(3000)
+    assert df.loc["*", "population"] == pytest.approx(15000) and df.loc["002", "population"] == 0
+    assert df["pop_coverage_pct_4G"].notna().sum() == 3  # Ba Đình, Sóc Sơn and the city; nobody lives elsewhere
+    city = (df.loc["001", "pop_coverage_pct_4G"] * 12000 + df.loc["016", "pop_coverage_pct_4G"] * 3000) / 15000
+    assert df.loc["*", "pop_coverage_pct_4G"] == pytest.approx(city)
+    assert df.loc["001", "pop_coverage_pct_4G"] == pytest.approx(100)  # central Hanoi is covered

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given
+from hypothesis import settings as settings_h
+from hypothesis import strategies as st
 
 from infra import settings
 from infra.engine import Engine, ModelOptions, prepare_layers
@@ -165,3 +169,70 @@ def test_a_site_on_a_shared_edge_counts_once_and_one_outside_is_reported():
     assert value(m, "sites_standing", "*") == 2
     assert eng.outside_sites == ["OUT"] and eng.outside == 1
     assert "1 site(s) lie outside every unit" in eng.outside_note() and "OUT" in eng.outside_note()
+
+
+def test_a_population_grid_weights_coverage_by_where_people_live(monkeypatch):
+    monkeypatch.setattr(settings, "COVERAGE_TILE_M", 1000.0)  # fragments of 1 km², on the cells below
+    units = frames.units({"A": (0, 0, 2000, 2000)})
+    sites = frames.sites({"S": (500, 500)})
+    radios = frames.radios([{"site_id": "S", "technology": "4G", "range_m": 400.0}])
+    disc = shapely.area(footprints(np.array([[0.0, 0.0]]), np.array([400.0]))[0])  # inside the first cell
+    cells = gpd.GeoDataFrame({"population": [900.0, 100.0, 50.0, 10.0]}, crs=settings.METRIC_CRS, geometry=[
+        shapely.box(frames.X0, frames.Y0, frames.X0 + 1000, frames.Y0 + 1000),
+        shapely.box(frames.X0 + 1000, frames.Y0 + 1000, frames.X0 + 2000, frames.Y0 + 2000),
+        shapely.box(frames.X0 + 5000, frames.Y0, frames.X0 + 6000, frames.Y0 + 1000),  # outside every unit
+        shapely.box(frames.X0 + 100, frames.Y0 + 100, frames.X0 + 200, frames.Y0 + 200)])  # within one fragment
+    eng = Engine(units, sites, radios, population=cells)
+    m = eng.metrics("2025-12-31")
+    assert value(m, "area_coverage_pct", "A", "4G") == pytest.approx(100 * disc / 4e6, rel=1e-9)
+    # the first fragment holds 910 people on 1 km², the disc covers its share of them
+    assert value(m, "pop_coverage_pct", "A", "4G") == pytest.approx(100 * 910 * disc / 1e6 / 1010, rel=1e-9)
+    assert value(m, "population", "A") == pytest.approx(1010) and eng.population.outside == pytest.approx(50)
+    points = cells.assign(geometry=cells.geometry.centroid)  # cell centres: the same people, the same answer
+    m2 = Engine(units, sites, radios, population=points).metrics("2025-12-31")
+    assert value(m2, "pop_coverage_pct", "A", "4G") == pytest.approx(value(m, "pop_coverage_pct", "A", "4G"))
+    assert value(m2, "pop_coverage_pct", "A", "5G") == 0.0
+
+
+def test_population_of_one_layer_gives_population_coverage_on_the_other():
+    district = frames.units({"D": (0, 0, 2000, 1000)})
+    communes = frames.units({"c1": (0, 0, 1000, 1000), "c2": (1000, 0, 2000, 1000)}, layer="commune_2025",
+                            unit_type="phường", population={"c1": 900, "c2": 100})
+    units = pd.concat([district, communes], ignore_index=True)
+    sites = frames.sites({"S": (500, 500)})
+    radios = frames.radios([{"site_id": "S", "technology": "4G", "range_m": 400.0}])
+    disc = shapely.area(footprints(np.array([[0.0, 0.0]]), np.array([400.0]))[0])
+    m = Engine(units, sites, radios).metrics("2025-12-31")
+    assert value(m, "population", "D") == pytest.approx(1000)
+    assert value(m, "pop_coverage_pct", "D", "4G") == pytest.approx(100 * 900 * disc / 1e6 / 1000, rel=1e-9)
+    assert value(m, "area_coverage_pct", "D", "4G") == pytest.approx(100 * disc / 2e6, rel=1e-9)
+    c1 = {"unit": "c1", "tech": "4G", "layer": "commune_2025"}  # the layer that carries it: uniform within a unit
+    assert value(m, "pop_coverage_pct", **c1) == pytest.approx(value(m, "area_coverage_pct", **c1))
+
+
+@settings_h(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.floats(-500, 4500), st.floats(-500, 2500), st.floats(100, 1500)), min_size=1, max_size=8),
+       st.lists(st.tuples(st.floats(-1000, 5000), st.floats(-1000, 3000), st.floats(0, 1e4)), min_size=1, max_size=40),
+       st.floats(1.05, 2.0))
+def test_population_coverage_invariants(radios_at, people, grow):
+    units = pd.concat([frames.units({"A": (0, 0, 2000, 2000), "B": (2000, 0, 4000, 2000)}),
+                       frames.units({"a": (0, 0, 3000, 2000), "b": (3000, 0, 4000, 2000)}, layer="commune_2025")],
+                      ignore_index=True)
+    sites = frames.sites({f"S{i}": (x, y) for i, (x, y, _) in enumerate(radios_at)})
+    grid = gpd.GeoDataFrame({"population": [p for *_, p in people]}, crs=settings.METRIC_CRS,
+                            geometry=[shapely.Point(frames.X0 + x, frames.Y0 + y) for x, y, _ in people])
+
+    def pop_cov(scale):
+        radios = frames.radios([{"site_id": f"S{i}", "range_m": r * scale} for i, (*_, r) in enumerate(radios_at)])
+        eng = Engine(units, sites, radios, population=grid)
+        m = eng.metrics("2025-12-31")
+        return m[(m["metric"] == "pop_coverage_pct") & (m["technology"] == "4G") & (m["operator"] == "*")], m, eng
+
+    base, m, eng = pop_cov(1.0)
+    pop = m[(m["metric"] == "population") & (m["unit_code"] != "*")].groupby("layer")["value"].sum()
+    inside = grid["population"].sum() - eng.population.outside
+    assert pop["district"] == pytest.approx(inside, abs=1e-6) and pop["commune_2025"] == pytest.approx(inside, abs=1e-6)
+    assert base["value"].between(0, 100).all()
+    bigger = pop_cov(grow)[0]
+    merged = base.merge(bigger, on=["layer", "unit_code"], suffixes=("", "_big"))
+    assert len(merged) == len(base) and (merged["value_big"] >= merged["value"] - 1e-9).all()
