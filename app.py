@@ -52,7 +52,8 @@ def layers(data_key: str, _ds) -> PreparedLayers:
 @st.cache_resource(show_spinner="Preparing the coverage engine…", max_entries=4)
 def engine(data_key: str, opts: ModelOptions, _ds) -> Engine:
     """One engine per dataset and coverage model (its caches make later dates fast)."""
-    return Engine(_ds.units, _ds.sites, _ds.radios, _ds.zones, options=opts, prepared=layers(data_key, _ds))
+    return Engine(_ds.units, _ds.sites, _ds.radios, _ds.zones, options=opts, prepared=layers(data_key, _ds),
+                  population=_ds.population)
 
 
 @st.cache_data(show_spinner="Computing metrics…", max_entries=64)

@@ -32,7 +32,7 @@ def _report(args: argparse.Namespace) -> int:
     ds = read_dataset(args.data)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output.suffix else "csv")
     notes = list(ds.notices())
-    grid = None
+    grid = ds.population  # the dataset's own grid, unless --population gives another
     if args.population is not None:
         from infra.import_population import read_population
         from infra.validation import UnreadableFile
@@ -50,7 +50,7 @@ def _report(args: argparse.Namespace) -> int:
                              and "population" in ds.layer(lay) and ds.layer(lay)["population"].notna().all()]
     eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=layers, options=ModelOptions(model=args.model),
                  population=grid)
-    if eng.population is not None and eng.population.outside > 0:
+    if eng.population is not None and eng.population.outside >= 0.5:
         notes.append(f"population: {eng.population.outside:,.0f} people of the grid lie outside every unit")
     table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng)
     write_table(table, args.output, fmt=fmt, notices=notes)

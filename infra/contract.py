@@ -88,6 +88,9 @@ TARGETS: tuple[Column, ...] = (
     Column("target", "number", nullable=True),
     Column("source", "text"),
 )
+POPULATION: tuple[Column, ...] = (
+    Column("population", "number"),
+)
 METRICS: tuple[Column, ...] = (
     Column("layer", "text"),
     Column("unit_code", "text"),
@@ -270,6 +273,14 @@ def validate_sites(sites: gpd.GeoDataFrame, *, frame: str = "sites") -> None:
 def validate_zones(zones: gpd.GeoDataFrame, *, frame: str = "zones") -> None:
     """Check a zones frame (polygons) against the contract; see :func:`validate_admin_units`."""
     _validate_geo(frame, zones, ZONES, ["zone_id"], ("Polygon", "MultiPolygon"))
+
+
+def validate_population(grid: gpd.GeoDataFrame, *, frame: str = "population") -> None:
+    """Check a population grid (cells or cell centres, people ≥ 0); see :func:`validate_admin_units`."""
+    _validate_geo(frame, grid, POPULATION, [], ("Point", "Polygon", "MultiPolygon"))
+    negative = pd.to_numeric(grid["population"], errors="coerce") < 0
+    if negative.any():
+        _raise(frame, [Problem(frame, "population", _rows(negative), "negative population", "use 0 or more")])
 
 
 def validate_radios(radios: pd.DataFrame, *, sites: pd.DataFrame | None = None, frame: str = "radios") -> None:

@@ -61,6 +61,9 @@ class Dataset:
         ``zones``, ``targets``).
     figures
         Optional figures recorded when the data was built.
+    population
+        Optional population grid (cells or cell centres with ``population``),
+        EPSG:4326; ``None`` when unknown (the default data has none).
     """
 
     units: gpd.GeoDataFrame
@@ -70,6 +73,7 @@ class Dataset:
     targets: pd.DataFrame
     provenance: dict[str, Provenance] = field(default_factory=dict)
     figures: dict[str, float] = field(default_factory=dict)
+    population: gpd.GeoDataFrame | None = None
 
     def validate(self) -> None:
         """Validate every frame against the contract.
@@ -84,6 +88,8 @@ class Dataset:
         contract.validate_radios(self.radios, sites=self.sites)
         contract.validate_zones(self.zones)
         contract.validate_targets(self.targets)
+        if self.population is not None:
+            contract.validate_population(self.population)
 
     @property
     def layers(self) -> list[str]:

@@ -37,8 +37,9 @@ def map_for_export(ds: Dataset, view: MapView, *, options: ModelOptions | None =
                    metrics: pd.DataFrame | None = None, history: pd.Series | None = None) -> folium.Map:
     """The coverage map of ``view`` with its title box, ready to save as one HTML file."""
     if metrics is None:
-        metrics = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[view.layer], options=options).metrics(
-            view.as_of)
+        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[view.layer], options=options,
+                     population=ds.population)
+        metrics = eng.metrics(view.as_of)
     m = coverage_map(ds, view, metric_values(metrics, view), history=history)
     m.get_root().html.add_child(title_box(ds, view))
     return m

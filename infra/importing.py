@@ -14,11 +14,12 @@ from infra import settings
 from infra.dataset import Dataset, Provenance
 from infra.import_boundaries import read_boundaries
 from infra.import_inventory import read_opencellid, read_radios, read_sites
+from infra.import_population import read_population
 from infra.import_targets import read_targets_file
 from infra.validation import ImportReport, UnreadableFile
 
-Kind = Literal["boundaries", "sites", "radios", "opencellid", "targets"]
-KINDS: tuple[str, ...] = ("boundaries", "sites", "radios", "opencellid", "targets")
+Kind = Literal["boundaries", "sites", "radios", "opencellid", "targets", "population"]
+KINDS: tuple[str, ...] = ("boundaries", "sites", "radios", "opencellid", "targets", "population")
 
 
 def import_file(path: Path, kind: Kind, *, base: Dataset | None = None, **options) -> tuple[dict, ImportReport]:
@@ -38,7 +39,7 @@ def import_file(path: Path, kind: Kind, *, base: Dataset | None = None, **option
     Returns
     -------
     frames : dict
-        Canonical frames by name (``units``, ``sites``, ``radios``, ``targets``).
+        Canonical frames by name (``units``, ``sites``, ``radios``, ``targets``, ``population``).
     report : ImportReport
 
     Raises
@@ -78,6 +79,9 @@ def _run(path: Path, kind: str, base: Dataset | None, options: dict) -> tuple[di
     if kind == "targets":
         targets, rep = read_targets_file(path, units=None if base is None else base.units, **options)
         return {"targets": targets}, rep
+    if kind == "population":
+        grid, rep = read_population(path, **options)
+        return {"population": grid}, rep
     raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
 
 
@@ -112,7 +116,12 @@ def merge_into(base: Dataset, frames: dict, *, source: str) -> Dataset:
             method += "; " + "; ".join(f"{to} targets carried from {frm} by area-weighted overlay (approximate)"
                                        for frm, to in carried)
         prov["targets"] = Provenance(source, method, approximate=bool(carried))
-    return dataclasses.replace(base, units=units, sites=sites, radios=radios, targets=targets, provenance=prov)
+    population = base.population
+    if "population" in frames:
+        population = frames["population"]
+        prov["population"] = Provenance(source, "imported; people spread evenly within each cell")
+    return dataclasses.replace(base, units=units, sites=sites, radios=radios, targets=targets, provenance=prov,
+                               population=population)
 
 
 def carry_targets(targets: pd.DataFrame, units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:

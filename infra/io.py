@@ -1,8 +1,8 @@
 """All file access of the library: read and write datasets.
 
 A dataset on disk is a directory holding ``hanoi_default.gpkg``-style GeoPackage
-layers (``admin_units``, ``zones``, ``sites``, ``radios`` and, for the default
-data, ``wards_legacy``), a ``targets.csv`` and a ``provenance.json``.
+layers (``admin_units``, ``zones``, ``sites``, ``radios``, an optional
+``population`` grid and, for the default data, ``wards_legacy``), a ``targets.csv`` and a ``provenance.json``.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def write_dataset(ds: Dataset, directory: Path, *, extra_layers: dict[str, pd.Da
     directory.mkdir(parents=True, exist_ok=True)
     layers: dict[str, pd.DataFrame] = {"admin_units": ds.units, "zones": ds.zones, "sites": ds.sites,
                                        "radios": ds.radios}
+    if ds.population is not None:
+        layers["population"] = ds.population
     layers.update(extra_layers or {})
     write_gpkg_layers(directory / settings.DEFAULT_GPKG.name, layers)
     prov = {"frames": {k: asdict(v) for k, v in ds.provenance.items()}, "figures": ds.figures}
@@ -111,6 +113,7 @@ def read_dataset(directory: Path | None = None, *, targets: Path | None = None) 
         targets=read_targets(targets),
         provenance={k: Provenance(**v) for k, v in prov["frames"].items()},
         figures=prov.get("figures", {}),
+        population=_read_layer(gpkg, "population") if "population" in pyogrio.list_layers(gpkg)[:, 0] else None,
     )
 
 

@@ -69,7 +69,8 @@ def unit_table(ds: Dataset, *, layer: str, as_of: dt.date | str | pd.Timestamp,
     plan : pandas.DataFrame
         The long plan-vs-actual rows behind the target columns.
     """
-    eng = engine or Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[layer], options=options)
+    eng = engine or Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[layer], options=options,
+                          population=ds.population)
     t = pd.Timestamp(as_of).normalize()
     series = series if series is not None else eng.series(series_dates(t))
     now = series[(series["layer"] == layer) & (pd.to_datetime(series["as_of"]) == t) & (series["operator"] == "*")]

@@ -157,3 +157,21 @@ def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch):
     at.selectbox(key="model").set_value("pathloss").run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(calls) == 1  # three engines, one preparation of the boundaries
+
+
+def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_status(app, default_ds):
+    go(app, "Plan")
+    app.selectbox(key="target_metric").set_value("pop_coverage_5g_pct").run()
+    assert app.dataframe[0].value["status"].tolist() == ["no data"]  # the default data has no population
+    centre = default_ds.layer("district").set_index("unit_code").loc["001"].geometry.representative_point()
+    go(app, "Data")
+    app.selectbox(key="upload_kind").set_value("population").run()
+    app.file_uploader(key="upload_file").set_value(
+        ("people.csv", f"lat,lon,population\n{centre.y},{centre.x},9000\n".encode(), "text/csv")).run()
+    assert "people.csv (population): read 1, imported 1 (repaired 0), rejected 0" in [s.value for s in app.success]
+    app.button(key="use_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    go(app, "Plan")
+    status = app.dataframe[0].value["status"].tolist()
+    assert len(status) == 1 and status[0] != "no data"
+    assert "people.csv" in app.caption[-1].value

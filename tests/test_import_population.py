@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
+from infra import read_dataset, settings
+from infra.coverage_map import MapView
+from infra.export import map_for_export
 from infra.import_population import read_population
 from infra.validation import UnreadableFile
 
@@ -34,3 +41,25 @@ def test_a_file_without_people_is_refused_with_its_columns(tmp_path):
     no_xy.write_text("cell,population\nA,40\n")
     with pytest.raises(UnreadableFile, match="needs 'lat' and 'lon'"):
         read_population(no_xy)
+
+
+def test_an_imported_grid_stays_with_the_dataset_and_feeds_every_view(tmp_path, default_ds):
+    centre = default_ds.layer("district").set_index("unit_code").loc["001"].geometry.representative_point()
+    grid = tmp_path / "people.csv"
+    grid.write_text(f"lat,lon,population\n{centre.y},{centre.x},5000\n")
+    data = tmp_path / "data"
+    out = subprocess.run([sys.executable, "-m", "infra", "import", str(grid), "--kind", "population", "--into",
+                          str(data)], cwd=settings.REPO_ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    ds = read_dataset(data)
+    assert ds.population["population"].tolist() == [5000.0] and "people.csv" in ds.provenance["population"].source
+    rep = subprocess.run([sys.executable, "-m", "infra", "report", "--data", str(data), "--layer", "commune_2025",
+                          "--as-of", "2025-12-31", "-o", str(tmp_path / "r.csv")], cwd=settings.REPO_ROOT,
+                         capture_output=True, text=True, check=False)
+    assert rep.returncode == 0, rep.stderr
+    r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")
+    assert r["population"].sum() == pytest.approx(2 * 5000)  # the one commune holding the point, and the city
+    assert r.loc["*", "pop_coverage_pct_4G"] == pytest.approx(100)
+    html = map_for_export(ds, MapView(layer="district", as_of=pd.Timestamp("2025-12-31").date(),
+                                      metric="pop_coverage_pct")).get_root().render()
+    assert "pop_coverage_pct 4G/* (%)" in html
