@@ -91,7 +91,7 @@ def _mapping(items: list[str] | None) -> dict[str, str]:
 
 def _import_options(args: argparse.Namespace) -> dict:
     opts: dict = {"max_bytes": args.max_mb * 1024 * 1024}
-    if args.kind in ("sites", "radios", "targets") and args.column:
+    if args.kind in ("sites", "radios", "targets", "population") and args.column:
         opts["columns"] = _mapping(args.column)
     if args.kind == "sites":
         opts["grid"] = args.grid

@@ -75,8 +75,9 @@ def read_population(path: Path, *, columns: Mapping[str, str] | None = None,
         where, fix = "geometry", "give each cell a polygon or a point"
         crs = frame.crs
     if "population" not in cols:
-        raise UnreadableFile(f"{path.name}: no population column (population, pop, dân số…); "
-                             f"columns are {[c for c in frame.columns if c != 'geometry']}")
+        raise UnreadableFile(f"{path.name}: no population column (population, pop, dân số…); columns are "
+                             f"{[c for c in frame.columns if c != 'geometry']}; name yours with "
+                             "--column population=<column>")
     rep = ImportReport(path.name, "population", read=len(frame))
     raw = frame[cols["population"]]
     people = pd.to_numeric(raw.astype(str).str.replace(",", ".").str.strip(), errors="coerce").to_numpy(float)
