@@ -27,6 +27,7 @@ def _date(text: str) -> dt.date:
 def _report(args: argparse.Namespace) -> int:
     from infra.engine import Engine, ModelOptions
     from infra.io import read_dataset
+    from infra.population import layers_for
     from infra.report import unit_table, write_table
 
     ds = read_dataset(args.data)
@@ -45,13 +46,8 @@ def _report(args: argparse.Namespace) -> int:
         print(rep.text(limit=20), file=sys.stderr)
         notes.append(f"population: {args.population.name}, {len(grid):,} cells, people spread evenly within each "
                      f"cell and each coverage fragment (≤ {settings.COVERAGE_TILE_M:,.0f} m tiles)")
-    # the layer asked for, and any layer whose unit totals give population to it through the shared pieces
-    layers = [args.layer] + [lay for lay in ds.layers if lay != args.layer and grid is None
-                             and "population" in ds.layer(lay) and ds.layer(lay)["population"].notna().all()]
-    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=layers, options=ModelOptions(model=args.model),
-                 population=grid)
-    if eng.population is not None and eng.population.outside >= 0.5:
-        notes.append(f"population: {eng.population.outside:,.0f} people of the grid lie outside every unit")
+    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=layers_for(ds.units, args.layer, grid=grid),
+                 options=ModelOptions(model=args.model), population=grid)
     table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng)
     write_table(table, args.output, fmt=fmt, notices=notes)
     for notice in [*notes, *filter(None, [eng.outside_note()])]:

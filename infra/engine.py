@@ -223,6 +223,10 @@ class Engine:
         self.frag: Fragments = prep.frag
         self.population: Population | None = (from_grid(self.frag, population) if population is not None
                                                else from_units(self.frag, self.pieces, self.units))
+        if self.population is not None:  # people per piece, and per m² of each fragment: fixed for every date
+            people = self.population.per_fragment
+            self._piece_people = np.bincount(self.frag.poly_of, weights=people, minlength=self.frag.n_polygons)
+            self._density = np.divide(people, self.frag.area, out=np.zeros(len(people)), where=self.frag.area > 0)
         self._prepare_sites(sites, zones)
         self._prepare_radios(radios, clutter)
         self._caches: dict[tuple[str, str], dict] = {}
@@ -320,12 +324,17 @@ class Engine:
                      for te, o, sel in self.radio_groups if te != ALL and o != ALL and sel.any()}
 
     def outside_note(self) -> str | None:
-        """One sentence on the sites outside every unit (for the app and the CLI), or None when there are none."""
-        if not self.outside:
-            return None
-        shown = ", ".join(self.outside_sites[:5]) + (", …" if self.outside > 5 else "")
-        return (f"{self.outside:,} site(s) lie outside every unit of the boundaries ({shown}): they count in no unit "
-                "and not in the city figures. Import boundaries that cover them, or check their coordinates.")
+        """What lies outside every unit (sites, people of the grid), for the app and the CLI; None when nothing."""
+        said = []
+        if self.outside:
+            shown = ", ".join(self.outside_sites[:5]) + (", …" if self.outside > 5 else "")
+            said.append(f"{self.outside:,} site(s) lie outside every unit of the boundaries ({shown}): they count in "
+                        "no unit and not in the city figures. Import boundaries that cover them, or check their "
+                        "coordinates.")
+        if self.population is not None and self.population.outside >= 0.5:
+            said.append(f"{self.population.outside:,.0f} people of the grid lie outside every unit: they "
+                        "count in no unit and not in the city figures.")
+        return " ".join(said) or None
 
     # --- one date ----------------------------------------------------------
     def _state(self, t: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
@@ -346,16 +355,14 @@ class Engine:
                 parts = [self._caches[(te, o)] for (t2, o) in per_op if t2 == te]
                 out[(te, ALL)] = covered_area_of_union(self.frag, parts, cache=self._caches.setdefault((te, ALL), {}))
         nothing = np.zeros(self.frag.n_polygons)  # no radio on air: 0 % covered, a row like any other
-        people = None if self.population is None else self.population.per_fragment
-        density = None if people is None else np.divide(people, self.frag.area, out=np.zeros(len(people)),
-                                                        where=self.frag.area > 0)
 
         def covered_people(key: tuple[str, str]) -> np.ndarray | None:
-            if density is None:
+            if self.population is None:
                 return None
             if key not in out:
                 return nothing
-            per_frag = np.minimum(density * self._caches[key]["covered"], people)  # the fragments of this date
+            per_frag = np.minimum(self._density * self._caches[key]["covered"],  # the fragments of this date
+                                  self.population.per_fragment)
             return np.bincount(self.frag.poly_of, weights=per_frag, minlength=self.frag.n_polygons)
 
         return {(te, o): (out.get((te, o), nothing), covered_people((te, o)))
@@ -391,21 +398,18 @@ class Engine:
         piece_unit = self.pieces[f"u_{lay}"].to_numpy()
         site_unit = np.where(self.site_piece >= 0, piece_unit[np.maximum(self.site_piece, 0)], -1)
         out = _Rows(units["unit_code"].astype(str).to_numpy())
-        area = np.bincount(np.maximum(piece_unit, 0), weights=self.frag.poly_area * (piece_unit >= 0), minlength=n)
+        area = _sum_by(piece_unit, self.frag.poly_area, n)
         out.add("area_km2", ALL, ALL, area / 1e6, area.sum() / 1e6)
         if self.population is not None:
-            people = np.bincount(self.frag.poly_of, weights=self.population.per_fragment, minlength=len(piece_unit))
-            pop = np.bincount(np.maximum(piece_unit, 0), weights=people * (piece_unit >= 0), minlength=n)
+            pop = _sum_by(piece_unit, self._piece_people, n)
             out.add("population", ALL, ALL, pop, pop.sum())
         for (tech, op), (per_piece, people_piece) in cov.items():
-            c = np.bincount(np.maximum(piece_unit, 0), weights=per_piece * (piece_unit >= 0), minlength=n)
-            c = np.minimum(c, area)  # never above the unit's area (floating-point sums)
+            c = np.minimum(_sum_by(piece_unit, per_piece, n), area)  # never above the unit's area (float sums)
             pct = np.clip(np.divide(100 * c, area, out=np.zeros(n), where=area > 0), 0.0, 100.0)
             out.add("covered_area_km2", tech, op, c / 1e6, c.sum() / 1e6)
             out.add("area_coverage_pct", tech, op, pct, min(100.0, 100 * c.sum() / area.sum()))
             if people_piece is not None:  # units without people have no population coverage (absent)
-                p = np.minimum(np.bincount(np.maximum(piece_unit, 0), weights=people_piece * (piece_unit >= 0),
-                                           minlength=n), pop)
+                p = np.minimum(_sum_by(piece_unit, people_piece, n), pop)
                 out.add("pop_coverage_pct", tech, op,
                         np.clip(np.divide(100 * p, pop, out=np.full(n, np.nan), where=pop > 0), 0.0, 100.0),
                         min(100.0, 100 * p.sum() / pop.sum()) if pop.sum() > 0 else np.nan)
@@ -435,6 +439,11 @@ class _Rows:
         keep = np.isfinite(values)  # absent, not guessed
         return pd.DataFrame({"unit_code": np.tile(codes, len(self.keys))[keep], "metric": keys[keep, 0],
                              "technology": keys[keep, 1], "operator": keys[keep, 2], "value": values[keep]})
+
+
+def _sum_by(piece_unit: np.ndarray, per_piece: np.ndarray, n: int) -> np.ndarray:
+    """Per-piece values summed per unit of a layer (pieces outside it, unit -1, left out)."""
+    return np.bincount(np.maximum(piece_unit, 0), weights=per_piece * (piece_unit >= 0), minlength=n)
 
 
 def _per_unit(unit: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray, float]:

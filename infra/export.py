@@ -12,6 +12,7 @@ from infra.coverage_map import ATTRIBUTION, MapView, coverage_map
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions
 from infra.maps import escape
+from infra.population import layers_for
 
 
 def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:
@@ -37,8 +38,8 @@ def map_for_export(ds: Dataset, view: MapView, *, options: ModelOptions | None =
                    metrics: pd.DataFrame | None = None, history: pd.Series | None = None) -> folium.Map:
     """The coverage map of ``view`` with its title box, ready to save as one HTML file."""
     if metrics is None:
-        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[view.layer], options=options,
-                     population=ds.population)
+        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, options=options, population=ds.population,
+                     layers=layers_for(ds.units, view.layer, grid=ds.population))
         metrics = eng.metrics(view.as_of)
     m = coverage_map(ds, view, metric_values(metrics, view), history=history)
     m.get_root().html.add_child(title_box(ds, view))

@@ -141,14 +141,13 @@ def carry_targets(targets: pd.DataFrame, units: gpd.GeoDataFrame) -> tuple[pd.Da
     """
     from infra.crosswalk import overlay_weights, targets_to_layer
 
-    have = [lay for lay in dict.fromkeys(targets["layer"]) if (targets.loc[targets["layer"] == lay, "unit_code"]
-                                                                != "*").any()]
-    if not have:
+    have = list(dict.fromkeys(targets.loc[targets["unit_code"] != "*", "layer"]))  # layers with per-unit targets
+    frm = "district" if "district" in have else next(iter(have), None)
+    if frm is None or frm not in set(units["layer"]):
         return targets, []
-    frm = "district" if "district" in have else have[0]
     out, carried = [targets], []
     for to in dict.fromkeys(units["layer"]):
-        if to in set(targets["layer"]) or frm not in set(units["layer"]):
+        if to in set(targets["layer"]):
             continue
         weights = overlay_weights(units, frm, to)
         out.append(targets_to_layer(targets[targets["layer"] == frm], weights, to_layer=to))

@@ -12,6 +12,7 @@ layer (say the 2025 communes) give population coverage on every other layer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -92,8 +93,28 @@ def from_grid(frag: Fragments, grid: gpd.GeoDataFrame) -> Population:
     return Population(out, "grid", outside=max(float(pop.sum() - out.sum()), 0.0))
 
 
-def from_units(frag: Fragments, pieces: pd.DataFrame, units: dict[str, pd.DataFrame]) -> Population | None:
-    """Spread unit totals evenly over each unit's area, from the finest layer whose every unit has one.
+def _totals(units: pd.DataFrame) -> np.ndarray | None:
+    """A layer's unit populations, when every unit has a number ≥ 0 and someone lives there; else None."""
+    if "population" not in units:
+        return None
+    pop = pd.to_numeric(units["population"], errors="coerce").to_numpy(dtype=float)
+    return pop if len(pop) and np.isfinite(pop).all() and (pop >= 0).all() and pop.sum() > 0 else None
+
+
+def source_layer(units: Mapping[str, pd.DataFrame]) -> str | None:
+    """The layer whose unit totals give population: the finest whose every unit has one, or None."""
+    known = [(len(u), lay) for lay, u in units.items() if _totals(u) is not None]
+    return max(known)[1] if known else None
+
+
+def layers_for(units: pd.DataFrame, layer: str, *, grid: pd.DataFrame | None = None) -> list[str]:
+    """Layers an engine reporting on ``layer`` needs: ``layer``, and without a grid the :func:`source_layer`."""
+    src = None if grid is not None else source_layer({lay: g for lay, g in units.groupby("layer", sort=False)})
+    return [layer] + ([src] if src not in (None, layer) else [])
+
+
+def from_units(frag: Fragments, pieces: pd.DataFrame, units: Mapping[str, pd.DataFrame]) -> Population | None:
+    """Spread unit totals evenly over each unit's area, from the :func:`source_layer`.
 
     Parameters
     ----------
@@ -109,15 +130,10 @@ def from_units(frag: Fragments, pieces: pd.DataFrame, units: dict[str, pd.DataFr
     Population or None
         None when no layer has a population for every unit.
     """
-    known = []
-    for lay, u in units.items():
-        if "population" in u:
-            pop = pd.to_numeric(u["population"], errors="coerce").to_numpy(dtype=float)
-            if len(pop) and np.isfinite(pop).all() and (pop >= 0).all() and pop.sum() > 0:
-                known.append((len(u), lay, pop))
-    if not known:
+    lay = source_layer(units)
+    if lay is None:
         return None
-    _, lay, pop = max(known, key=lambda k: k[0])
+    pop = _totals(units[lay])
     piece_unit = pieces[f"u_{lay}"].to_numpy()[frag.poly_of]
     inside = piece_unit >= 0
     area = np.bincount(piece_unit[inside], weights=frag.area[inside], minlength=len(pop))

@@ -13,6 +13,7 @@ from infra.dataset import Dataset
 from infra.engine import CITY, Engine, ModelOptions
 from infra.io import write_gpkg_layers
 from infra.plan import TARGET_METRICS, plan_vs_actual
+from infra.population import layers_for
 
 Format = Literal["csv", "xlsx", "gpkg"]
 
@@ -69,8 +70,8 @@ def unit_table(ds: Dataset, *, layer: str, as_of: dt.date | str | pd.Timestamp,
     plan : pandas.DataFrame
         The long plan-vs-actual rows behind the target columns.
     """
-    eng = engine or Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=[layer], options=options,
-                          population=ds.population)
+    eng = engine or Engine(ds.units, ds.sites, ds.radios, ds.zones, options=options, population=ds.population,
+                          layers=layers_for(ds.units, layer, grid=ds.population))
     t = pd.Timestamp(as_of).normalize()
     series = series if series is not None else eng.series(series_dates(t))
     now = series[(series["layer"] == layer) & (pd.to_datetime(series["as_of"]) == t) & (series["operator"] == "*")]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from infra import settings
 from infra.engine import Engine, ModelOptions, prepare_layers
 from infra.footprints import footprints
+from infra.population import layers_for
 from tests import frames
 
 
@@ -208,6 +209,11 @@ def test_population_of_one_layer_gives_population_coverage_on_the_other():
     assert value(m, "area_coverage_pct", "D", "4G") == pytest.approx(100 * disc / 2e6, rel=1e-9)
     c1 = {"unit": "c1", "tech": "4G", "layer": "commune_2025"}  # the layer that carries it: uniform within a unit
     assert value(m, "pop_coverage_pct", **c1) == pytest.approx(value(m, "area_coverage_pct", **c1))
+    # a report on the districts alone prepares the communes too, unless a grid gives the people
+    assert layers_for(units, "district") == ["district", "commune_2025"]
+    assert layers_for(units, "commune_2025") == ["commune_2025"]
+    assert layers_for(units, "district", grid=gpd.GeoDataFrame({"population": []})) == ["district"]
+    assert layers_for(district, "district") == ["district"]
 
 
 @settings_h(max_examples=15, deadline=None)

@@ -63,3 +63,5 @@ def test_an_imported_grid_stays_with_the_dataset_and_feeds_every_view(tmp_path, 
     html = map_for_export(ds, MapView(layer="district", as_of=pd.Timestamp("2025-12-31").date(),
                                       metric="pop_coverage_pct")).get_root().render()
     assert "pop_coverage_pct 4G/* (%)" in html
+    # Ba Đình, where the grid's people live, has a value; a district without people has none
+    assert html.count('"value_text": "100.00"') == 1 and '"value_text": "no data"' in html
