@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def main() -> None:
+def run() -> None:
     from streamlit.testing.v1 import AppTest
+
+    from infra.cli import main
 
     t0 = time.perf_counter()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -50,15 +51,14 @@ def main() -> None:
     timed("layer back to district (cached)", lambda: at.selectbox(key="layer").set_value("district"))
     timed("operator filter Viettel", lambda: at.multiselect(key="operators").set_value(["Viettel"]))
     timed("unit filter 001", lambda: at.multiselect(key="units").set_value(["001"]))
-    timed("Plan view (yearly series computed)", lambda: at.segmented_control(key="view").set_value("Plan"))
+    timed("Plan view (the series computed)", lambda: at.switch_page("app_pages/plan.py"))
     timed("Plan view, another target", lambda: at.selectbox(key="target_metric").set_value("sites_4g"))
     timed("Plan view, layer to commune_2025", lambda: at.selectbox(key="layer").set_value("commune_2025"))
 
     with tempfile.TemporaryDirectory() as tmp:
         for layer in ("district", "commune_2025"):
             out = Path(tmp) / f"{layer}.html"
-            subprocess.run([sys.executable, "-m", "infra", "export-map", "--layer", layer, "--as-of", "2025-12-31",
-                            "-o", str(out)], cwd=ROOT, check=True, capture_output=True)
+            main(["export-map", "--layer", layer, "--as-of", "2025-12-31", "-o", str(out)])
             print(f"[export] all Hanoi, {layer}: {out.stat().st_size / 1e6:.2f} MB")
     browser()
 
@@ -107,4 +107,4 @@ def browser() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run()

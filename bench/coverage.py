@@ -28,6 +28,7 @@ default site (class, dates, radios) and is moved by a normal offset of 300 m.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import statistics
@@ -45,8 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from infra import read_dataset, settings  # noqa: E402
 from infra.engine import Engine, prepare_layers  # noqa: E402
-from infra.plan import plan_vs_actual  # noqa: E402
-from infra.report import series_dates  # noqa: E402
+from infra.plan import plan_vs_actual, series_dates  # noqa: E402
 
 AS_OF = "2025-12-31"
 
@@ -107,7 +107,7 @@ def run_scenario(name: str) -> dict:
         tl = time.perf_counter()
         layers = prepare_layers(ds.units)
         t0 = time.perf_counter()
-        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, prepared=layers)
+        eng = Engine.from_dataset(ds, prepared=layers)
         t1 = time.perf_counter()
         m = eng.metrics(AS_OF)
         t2 = time.perf_counter()
@@ -116,7 +116,7 @@ def run_scenario(name: str) -> dict:
     if name == "series":
         dates = pd.date_range("2019-03-31", "2030-12-31", freq="QE")
         t0 = time.perf_counter()
-        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones)
+        eng = Engine.from_dataset(ds)
         t1 = time.perf_counter()
         s = eng.series(dates)
         t2 = time.perf_counter()
@@ -126,7 +126,7 @@ def run_scenario(name: str) -> dict:
         return compare(ds)
     if name == "report":
         t0 = time.perf_counter()
-        eng = Engine(ds.units, ds.sites, ds.radios, ds.zones)
+        eng = Engine.from_dataset(ds)
         s = eng.series(series_dates(AS_OF))
         t1 = time.perf_counter()
         out = {"series_rows": len(s), "engine_series_s": t1 - t0}
@@ -146,7 +146,7 @@ def run_scenario(name: str) -> dict:
                            ("squares", shapely.box(gx, gy, gx + 100, gy + 100))):
             grid = gpd.GeoDataFrame({"population": people}, geometry=geom, crs=settings.METRIC_CRS)
             t0 = time.perf_counter()
-            eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, prepared=layers, population=grid)
+            eng = Engine.from_dataset(ds, prepared=layers, population=grid)
             t1 = time.perf_counter()
             eng.metrics(AS_OF)
             out.update({f"{kind}_prepare_s": t1 - t0, f"{kind}_one_date_s": time.perf_counter() - t1})
@@ -157,7 +157,7 @@ def run_scenario(name: str) -> dict:
         tl = time.perf_counter()
         layers = prepare_layers(ds.units)
         t0 = time.perf_counter()
-        eng = Engine(ds.units, sites, radios, ds.zones, prepared=layers)
+        eng = Engine.from_dataset(dataclasses.replace(ds, sites=sites, radios=radios), prepared=layers)
         t1 = time.perf_counter()
         m = eng.metrics(AS_OF)
         t2 = time.perf_counter()
@@ -174,7 +174,7 @@ def compare(ds, n: int = 20_000, engine_runs: int = 7, straightforward_runs: int
         tl = time.perf_counter()
         layers = prepare_layers(ds.units)
         t0 = time.perf_counter()
-        eng = Engine(ds.units, sites, radios, ds.zones, prepared=layers)
+        eng = Engine.from_dataset(dataclasses.replace(ds, sites=sites, radios=radios), prepared=layers)
         m = eng.metrics(AS_OF)
         t2 = time.perf_counter()
         runs.append((t2 - t0, t2 - tl))

@@ -2,6 +2,6 @@
 
 from infra._errors import BuildError, ContractError, Problem
 from infra.dataset import Dataset, Provenance
-from infra.io import read_dataset
+from infra.io.datasets import read_dataset
 
 __all__ = ["BuildError", "ContractError", "Dataset", "Problem", "Provenance", "read_dataset"]

