@@ -1,0 +1,73 @@
+"""Library calls the pages share, cached across reruns and sessions by what they depend on.
+
+Keys are the dataset's key, the coverage model and the date: never anything local
+to one browser session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from infra import Dataset, engine, read_dataset
+from infra.engine import Engine, ModelOptions, PreparedLayers
+from infra.plan import series_dates
+from infra.plan.series import HORIZON
+from infra.views import MapView, coverage_map, metric_values, site_history, unit_table
+from infra.views.maps import render_once
+
+
+@st.cache_resource(show_spinner="Loading the default data…")
+def default_dataset() -> Dataset:
+    """The embedded default dataset."""
+    return read_dataset()
+
+
+@st.cache_resource(show_spinner="Preparing the boundaries…", max_entries=2)
+def layers(data_key: str, _ds: Dataset) -> PreparedLayers:
+    """The admin layers refined and tiled once per dataset: a change of coverage model reuses them."""
+    return engine.prepare_layers(_ds.units)
+
+
+@st.cache_resource(show_spinner="Preparing the coverage engine…", max_entries=4)
+def engine_of(data_key: str, opts: ModelOptions, _ds: Dataset) -> Engine:
+    """One engine per dataset and coverage model (its caches make later dates fast)."""
+    return Engine.from_dataset(_ds, options=opts, prepared=layers(data_key, _ds))
+
+
+@st.cache_data(show_spinner="Computing metrics…", max_entries=64)
+def metrics_at(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
+    """All metrics of every layer at one date."""
+    return _eng.metrics(as_of)
+
+
+@st.cache_data(show_spinner="Computing the series…", max_entries=16)
+def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
+    """Metrics at the dates of the one series policy, looking ahead to the plan's horizon."""
+    return _eng.series(series_dates(as_of, until=HORIZON))
+
+
+@st.cache_data(show_spinner="Building the table…", max_entries=16)
+def unit_table_of(data_key: str, opts: ModelOptions, as_of: dt.date, layer: str, _ds: Dataset, _eng: Engine,
+                  _series: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The Units table of a layer at a date (every unit and the city)."""
+    return unit_table(_ds, layer=layer, as_of=as_of, engine=_eng, series=_series)[0]
+
+
+@st.cache_resource(max_entries=4)
+def history(data_key: str, _ds: Dataset) -> pd.Series:
+    """Popup text of every site of a dataset (independent of the view)."""
+    return site_history(_ds.sites, _ds.radios)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
+def built_map(data_key: str, opts: ModelOptions, mv: MapView, _ds: Dataset, _now: pd.DataFrame):
+    """The folium map of a view, built and rendered once (``st_folium(render=False)`` reuses the render).
+
+    Its element ids are stable (:func:`infra.views.maps.stable_ids`), so every rerun sends
+    the same script: the component keeps its identity and the value of a click.
+    """
+    return render_once(coverage_map(_ds, mv, metric_values(_now, mv), history=history(data_key, _ds)))
