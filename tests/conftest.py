@@ -1,22 +1,10 @@
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import geopandas as gpd
 import pytest
 
-from infra import read_dataset, settings
-
-REAL_DIR = Path(os.environ.get("REAL_DATA_DIR", settings.REPO_ROOT.parent / "shared" / "data" / "real"))
-
-
-def real_file(name: str) -> Path:
-    path = REAL_DIR / name
-    if not path.exists():
-        pytest.fail(f"real boundary file {path} missing: the tests expect ../shared/data/real beside the repo "
-                    "(or REAL_DATA_DIR pointing at it)")
-    return path
+from infra import read_dataset
+from tests.realdata import real_file
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +25,10 @@ def real_wards_2025() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def real_province() -> gpd.GeoDataFrame:
     return gpd.read_file(real_file("hanoi_province_2025_sapnhap.geojson"))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The longest files first (the default-data builds, then the browser and the app), so that with
+    ``-n 2`` both workers stay busy to the end instead of one waiting on a long file started last."""
+    first = {"test_build.py": 0, "test_browser.py": 1, "test_app.py": 2, "test_packaging.py": 3}
+    items.sort(key=lambda item: first.get(item.path.name, len(first)))

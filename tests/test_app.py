@@ -9,6 +9,8 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+import infra.engine
+from app_pages import _cache
 from infra import settings
 
 APP = str(settings.REPO_ROOT / "app.py")
@@ -31,7 +33,8 @@ def number(at, label):
 
 
 def go(at, view):
-    at.segmented_control(key="view").set_value(view).run()
+    """Open a page of the app, as a click on its name in the navigation does."""
+    at.switch_page(f"app_pages/{view.lower()}.py").run()
     assert not at.exception, [e.value for e in at.exception]
 
 
@@ -43,6 +46,7 @@ def test_start_shows_notices_metrics_and_map(app):
 
 
 def test_date_model_and_radius_change_the_metrics(app):
+    go(app, "Data")  # the headline figures are on every page; this one draws no map and no series
     app.slider(key="as_of").set_value(dt.date(2020, 6, 30)).run()
     early = (number(app, "Sites standing"), number(app, "5G area coverage"), number(app, "2G switched off"))
     app.slider(key="as_of").set_value(dt.date(2027, 6, 30)).run()
@@ -143,16 +147,14 @@ def test_url_query_seeds_the_view():
 
 
 def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch):
-    import streamlit as st
-
-    import infra.engine
-
     calls = []
     real = infra.engine.prepare_layers
     monkeypatch.setattr(infra.engine, "prepare_layers", lambda *a, **k: calls.append(1) or real(*a, **k))
-    st.cache_resource.clear()
+    _cache.layers.clear()  # boundaries and engines are prepared anew; the default data stays loaded
+    _cache.engine_of.clear()
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
+    go(at, "Data")  # a page without map: the engines are what is counted here
     at.number_input(key="radius_5G").set_value(1000.0).run()
     at.selectbox(key="model").set_value("pathloss").run()
     assert not at.exception, [e.value for e in at.exception]

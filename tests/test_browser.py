@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -86,14 +87,17 @@ def wait_state(frame, check, timeout=60_000):
     return frame.evaluate(JS_STATE)
 
 
-def wait_map(page, check, timeout_s=90):
-    """Wait until the app's map satisfies ``check``; Streamlit may replace the iframe meanwhile."""
-    import time
+def wait_map(page, check, timeout_s=120):
+    """Wait until the app's map satisfies ``check``; Streamlit may replace the iframe meanwhile.
 
+    Each attempt is short: a frame that Streamlit replaced (or a stale map shown while
+    the new one is built) is given up after seconds and the current one found again,
+    rather than waited on until the whole timeout runs out.
+    """
     deadline = time.time() + timeout_s
     while True:
         try:
-            el, frame = map_frame(page)
+            el, frame = map_frame(page, timeout=10_000)
             return el, frame, wait_state(frame, check, timeout=5_000)
         except (playwright_api.Error, Replaced):
             if time.time() > deadline:
@@ -197,9 +201,8 @@ def test_clicking_a_site_opens_its_history_and_keeps_the_selection(app_page):
 
 def test_html_export_downloads(app_page, tmp_path):
     page, _ = app_page
-    page.get_by_text("Prepare this map as a standalone HTML file").click()
-    with page.expect_download(timeout=90_000) as info:
-        page.get_by_role("button", name="Download the map (HTML)").click()
+    with page.expect_download(timeout=120_000) as info:  # the file is made when the button is pressed
+        page.get_by_role("button", name="Download the map (HTML)").click(timeout=120_000)
     path = tmp_path / "map.html"
     info.value.save_as(path)
     text = path.read_text()
@@ -207,14 +210,15 @@ def test_html_export_downloads(app_page, tmp_path):
 
 
 def test_exported_map_from_disk_escapes_popups(browser, default_ds, tmp_path):
-    from infra.coverage_map import MapView
-    from infra.export import export_map_html
+    from infra.io import write_html
+    from infra.views import MapView, map_for_export
 
     sites = default_ds.sites.copy()
     first = sites.index[(sites["district_code"] == "002") & sites["removed_on"].isna()][0]
     sites.loc[first, "name"] = EVIL
     ds = dataclasses.replace(default_ds, sites=sites)
-    path = export_map_html(ds, MapView(layer="district", as_of=dt.date(2025, 12, 31)), tmp_path / "map.html")
+    m = map_for_export(ds, MapView(layer="district", as_of=dt.date(2025, 12, 31)))
+    path = write_html(m.get_root().render(), tmp_path / "map.html")
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     route(ctx)
     page = ctx.new_page()

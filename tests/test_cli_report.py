@@ -1,23 +1,20 @@
-"""``python -m infra report`` in CSV, Excel and GeoPackage."""
+"""``telecom-tracker report`` in CSV, Excel and GeoPackage."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 
-from infra import settings
-from infra.plan import STATUSES
-from infra.report import unit_table, write_table
+from infra.io import write_table
+from infra.plan.status import STATUSES
+from infra.views.tables import unit_table
+from tests.cli import run_cli
 
 
 def test_cli_report_csv(tmp_path):
     out = tmp_path / "report.csv"
-    proc = subprocess.run([sys.executable, "-m", "infra", "report", "--layer", "district", "--as-of", "2025-12-31",
-                           "-o", str(out)], cwd=settings.REPO_ROOT, capture_output=True, text=True, check=False)
+    proc = run_cli("report", "--layer", "district", "--as-of", "2025-12-31", "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert "SYNTHETIC" in proc.stderr
     df = pd.read_csv(out, dtype={"unit_code": str})
@@ -28,8 +25,7 @@ def test_cli_report_csv(tmp_path):
 
 
 def test_cli_refuses_a_bad_date(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "infra", "report", "--as-of", "31/12/2025", "-o",
-                           str(tmp_path / "r.csv")], cwd=settings.REPO_ROOT, capture_output=True, text=True)
+    proc = run_cli("report", "--as-of", "31/12/2025", "-o", tmp_path / "r.csv")
     assert proc.returncode == 2 and "not a date" in proc.stderr
 
 
@@ -64,9 +60,7 @@ def test_cli_report_with_a_population_grid(tmp_path, default_ds):
                     f"abc,{ba_dinh.x},100\n"  # rejected: no location
                     "10.7769,106.7009,500\n")  # Ho Chi Minh City: outside every unit
     out = tmp_path / "report.csv"
-    proc = subprocess.run([sys.executable, "-m", "infra", "report", "--layer", "district", "--as-of", "2025-12-31",
-                           "--population", str(grid), "-o", str(out)], cwd=settings.REPO_ROOT, capture_output=True,
-                          text=True, check=False)
+    proc = run_cli("report", "--layer", "district", "--as-of", "2025-12-31", "--population", grid, "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert "read 5, imported 3 (repaired 0), rejected 2" in proc.stderr
     assert "row 3, column 'dân số' (value '-5'): not a number of people" in proc.stderr

@@ -50,9 +50,6 @@ def test_good_frames_pass():
     contract.validate_targets(targets())
     contract.validate_zones(gpd.GeoDataFrame({"zone_id": ["z"], "name": ["Old Quarter"], "kind": ["r"]},
                                              geometry=[shapely.box(0, 0, 1, 1)], crs=4326))
-    contract.validate_metrics(pd.DataFrame({"layer": ["district"], "unit_code": ["001"],
-                                            "as_of": pd.to_datetime(["2025-12-31"]), "metric": ["sites"],
-                                            "technology": ["*"], "operator": ["*"], "value": [3.0]}))
 
 
 @pytest.mark.parametrize(

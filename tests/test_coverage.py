@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from infra.coverage import covered_area, prepare_fragments
-from infra.footprints import footprint_rings, footprints
+from infra.engine.coverage import covered_area, prepare_fragments
+from infra.engine.footprints import footprint_rings, footprints
 
 SQUARE = np.array([shapely.box(0, 0, 2000, 2000)])
 
@@ -76,17 +76,19 @@ def test_matches_union_and_overlay(ds, tile):
 
 
 @settings(max_examples=30, deadline=None)
+@example(ds=[(0.0, 0.0, 50.0), (0.0, 5021.0, 3249.0), (0.0, 0.0, 3246.0)], grow=2.0, drop=1)  # 8.5e-5 m² of noise
 @given(discs, st.floats(1.01, 3.0), st.integers(0, 24))
 def test_coverage_never_decreases_when_ranges_grow_or_radios_are_added(ds, grow, drop):
     arr = np.array(ds)
     xy, r = arr[:, :2], arr[:, 2]
     frag = prepare_fragments(polygons, tile_m=1000)
     base = covered_area(frag, footprints(xy, r), xy=xy, radius=r)
+    noise = 1e-3 + 1e-9 * base  # the accuracy test_matches_union_and_overlay holds the engine to (Clipper2's 1 µm)
     bigger = covered_area(frag, footprints(xy, r * grow), xy=xy, radius=r * grow)
-    assert (bigger >= base - 1e-6).all()
+    assert (bigger >= base - noise).all()
     keep = np.arange(len(r)) != (drop % len(r))
     fewer = covered_area(frag, footprints(xy[keep], r[keep]), xy=xy[keep], radius=r[keep])
-    assert (fewer <= base + 1e-6).all()
+    assert (fewer <= base + noise).all()
 
 
 def test_cache_reuses_tiles_and_gives_the_same_answer():

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
-import sys
 
 import folium
 import pandas as pd
 import pytest
 
-from infra import settings
-from infra.coverage_map import MapView, coverage_map
-from infra.engine import Engine
-from infra.export import map_for_export, metric_values
+from infra.engine.engine import Engine
+from infra.views.coverage_map import MapView, coverage_map
+from infra.views.export import map_for_export, metric_values
+from tests.cli import run_cli
 
 EVIL = "<img src=x onerror=alert(1)>"
 AS_OF = dt.date(2025, 12, 31)
@@ -89,15 +87,12 @@ def test_popups_carry_escaped_history(default_ds, metrics):
 
 def test_cli_export_map(tmp_path):
     out = tmp_path / "map.html"
-    proc = subprocess.run([sys.executable, "-m", "infra", "export-map", "--layer", "district", "--unit", "005",
-                           "--as-of", "2025-12-31", "-o", str(out)], cwd=settings.REPO_ROOT, capture_output=True,
-                          text=True, check=False)
+    proc = run_cli("export-map", "--layer", "district", "--unit", "005", "--as-of", "2025-12-31", "-o", out)
     assert proc.returncode == 0, proc.stderr
     html = out.read_text()
     assert "as of 2025-12-31" in html and "district: 005" in html and "OpenStreetMap contributors" in html
     assert "SYNTHETIC" in html
-    bad = subprocess.run([sys.executable, "-m", "infra", "export-map", "--unit", "999", "-o", str(out)],
-                         cwd=settings.REPO_ROOT, capture_output=True, text=True, check=False)
+    bad = run_cli("export-map", "--unit", "999", "-o", out)
     assert bad.returncode == 2 and "unknown unit code(s) 999" in bad.stderr
 
 

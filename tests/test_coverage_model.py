@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infra.coverage_model import hata_range_m, radio_ranges, uma_nlos_range_m
+from infra.engine.model import hata_range_m, radio_ranges, uma_nlos_range_m
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infra.crosswalk import crosswalk, overlay_weights, targets_to_layer
+from infra.plan.crosswalk import crosswalk, overlay_weights, targets_to_layer
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_district_targets_reported_on_2025_units(default_ds, weights):
 
 
 def test_imported_district_targets_are_carried_to_the_2025_units_by_area():
-    from infra.importing import carry_targets
+    from infra.plan import carry_targets
     from tests import frames
 
     units = pd.concat([frames.units({"A": (0, 0, 1000, 1000), "B": (1000, 0, 2000, 1000)}),

@@ -8,7 +8,7 @@ import shapely
 from pyproj import Geod
 
 from infra import settings
-from infra.names import fold
+from infra.io.names import fold
 
 OFFICIAL_AREA_KM2 = 3359.8  # DOMAIN.md
 

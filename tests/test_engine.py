@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from infra import settings
 from infra.engine import Engine, ModelOptions, prepare_layers
-from infra.footprints import footprints
-from infra.population import layers_for
+from infra.engine.footprints import footprints
+from infra.engine.population import layers_for
 from tests import frames
 
 

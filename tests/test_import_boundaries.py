@@ -10,9 +10,9 @@ import pytest
 import shapely
 
 from infra import settings
-from infra.import_boundaries import read_boundaries
-from infra.validation import UnreadableFile
-from tests.conftest import real_file
+from infra.io.boundaries import read_boundaries
+from infra.io.report import UnreadableFile
+from tests.realdata import real_file
 
 
 def test_real_districts_match_all_30_codes(default_ds):
@@ -103,7 +103,7 @@ def test_unsafe_and_unreadable_files(tmp_path):
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("big.geojson", b"\0" * (3 * 1024 * 1024))
-    from infra.safety import safe_extract
+    from infra.io.safety import safe_extract
     with pytest.raises(UnreadableFile, match="over the 1 MB limit"):
         safe_extract(bomb, tmp_path / "out", max_bytes=1024 * 1024)
     junk = tmp_path / "junk.geojson"

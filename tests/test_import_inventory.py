@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from infra.import_inventory import read_opencellid, read_radios, read_sites
-from infra.validation import UnreadableFile
+from infra.io.inventory import read_opencellid, read_radios, read_sites
+from infra.io.report import UnreadableFile
 
 HEADER = "site_id,name,owner,mast_class,height_m,built_on,removed_on,lat,lon\n"
 

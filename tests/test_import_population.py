@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
-from infra import read_dataset, settings
-from infra.coverage_map import MapView
-from infra.export import map_for_export
-from infra.import_population import read_population
-from infra.validation import UnreadableFile
+from infra import read_dataset
+from infra.io.population import read_population
+from infra.io.report import UnreadableFile
+from infra.views.coverage_map import MapView
+from infra.views.export import map_for_export
+from tests.cli import run_cli
 
 
 def test_cells_in_a_geopackage_any_crs(tmp_path):
@@ -48,14 +46,12 @@ def test_an_imported_grid_stays_with_the_dataset_and_feeds_every_view(tmp_path, 
     grid = tmp_path / "people.csv"
     grid.write_text(f"lat,lon,population\n{centre.y},{centre.x},5000\n")
     data = tmp_path / "data"
-    out = subprocess.run([sys.executable, "-m", "infra", "import", str(grid), "--kind", "population", "--into",
-                          str(data)], cwd=settings.REPO_ROOT, capture_output=True, text=True, check=False)
+    out = run_cli("import", grid, "--kind", "population", "--into", data)
     assert out.returncode == 0, out.stdout + out.stderr
     ds = read_dataset(data)
     assert ds.population["population"].tolist() == [5000.0] and "people.csv" in ds.provenance["population"].source
-    rep = subprocess.run([sys.executable, "-m", "infra", "report", "--data", str(data), "--layer", "commune_2025",
-                          "--as-of", "2025-12-31", "-o", str(tmp_path / "r.csv")], cwd=settings.REPO_ROOT,
-                         capture_output=True, text=True, check=False)
+    rep = run_cli("report", "--data", data, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o",
+                  tmp_path / "r.csv")
     assert rep.returncode == 0, rep.stderr
     r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")
     assert r["population"].sum() == pytest.approx(2 * 5000)  # the one commune holding the point, and the city

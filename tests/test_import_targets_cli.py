@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
-from infra import read_dataset, settings
-from infra.import_targets import read_targets_file
+from infra import read_dataset
+from infra.io.targets import read_targets_file
+from tests.cli import run_cli
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "infra", *map(str, args)], cwd=settings.REPO_ROOT,
-                          capture_output=True, text=True, check=False)
+    return run_cli(*args)
 
 
 def test_long_targets(tmp_path):
@@ -78,7 +75,7 @@ def test_import_into_a_dataset_used_by_report(tmp_path):
 
 
 def test_map_escapes_imported_names(tmp_path):
-    from infra.coverage_map import MapView, coverage_map
+    from infra.views.coverage_map import MapView, coverage_map
 
     sites = tmp_path / "s.csv"
     sites.write_text("site_id,name,owner,lat,lon\nT1,<img src=x onerror=alert(1)>,<b>x</b>,21.03,105.85\n")

@@ -10,8 +10,8 @@ import folium
 import pandas as pd
 
 from infra import settings
-from infra.coverage_map import MapView, coverage_map
-from infra.maps import active_sites, escape, legend_box, notice_box, render_once, unit_at
+from infra.views.coverage_map import MapView, coverage_map
+from infra.views.maps import active_sites, escape, legend_box, notice_box, render_once, unit_at
 
 EVIL = "<img src=x onerror=alert(1)>"
 

@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infra.plan import NOT_AT_PACE, path_points, plan_vs_actual, target_path
+from infra.engine import Engine
+from infra.plan import NOT_AT_PACE, path_points, plan_vs_actual, series_dates, target_path
+from infra.plan.series import HORIZON, SERIES_START
+from infra.views import unit_table
 
 
 def series(values: dict[str, float], metric="shared_site_pct", tech="*", unit="001"):
@@ -99,3 +102,41 @@ def test_each_unit_is_compared_with_its_own_history_whatever_else_the_series_hol
             assert together.loc[u, col] == alone[col], (u, col)
     # path at end-2022: 5i + (60 − 5i)·2/5 = 24 + 3i against an actual of 15i
     assert together["status"].tolist() == ["behind", "on track", "on track", "achieved", "achieved", "achieved"]
+
+
+@pytest.fixture(scope="module")
+def district_series(default_ds):
+    """Every quarter end 2019-2026, the as-of dates and the year ends to 2030, once: a series at a subset of
+    these dates is this one's rows at those dates (the engine answers each date on its own)."""
+    eng = Engine.from_dataset(default_ds, layer="district")
+    dates = sorted({*pd.date_range(SERIES_START, "2026-12-31", freq="QE"), pd.Timestamp("2026-12-01"),
+                    *pd.date_range("2026-12-31", HORIZON, freq="YE")})
+    return eng, eng.series(dates)
+
+
+def at(series, dates):
+    return series[pd.to_datetime(series["as_of"]).isin(dates)]
+
+
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2026-12-01"])
+def test_the_series_policy_gives_the_plan_of_every_quarter_end(default_ds, district_series, as_of):
+    _, s = district_series
+    every = [*(d for d in pd.date_range(SERIES_START, as_of, freq="QE") if d < pd.Timestamp(as_of)),
+             pd.Timestamp(as_of)]
+    dates = series_dates(as_of)
+    assert len(dates) < len(every) and set(dates) <= set(every)
+    full = plan_vs_actual(default_ds.targets, at(s, every), as_of=as_of, layer="district")
+    ours = plan_vs_actual(default_ds.targets, at(s, dates), as_of=as_of, layer="district")
+    pd.testing.assert_frame_equal(ours, full)
+    assert full["trend_year"].notna().any()
+
+
+def test_the_app_and_the_cli_give_the_same_unit_table(default_ds, district_series):
+    """The app reads the series to the plan's horizon, the CLI to the date: the same table, trend years included."""
+    eng, s = district_series
+    as_of = "2025-12-31"
+    cli, _ = unit_table(default_ds, layer="district", as_of=as_of, engine=eng, series=at(s, series_dates(as_of)))
+    app, _ = unit_table(default_ds, layer="district", as_of=as_of, engine=eng,
+                        series=at(s, series_dates(as_of, until=HORIZON)))
+    pd.testing.assert_frame_equal(pd.DataFrame(app), pd.DataFrame(cli))
+    assert cli.filter(like=":trend").notna().any().any()

@@ -8,8 +8,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infra import polyclip
-from infra.footprints import footprint_rings, footprints
+from infra.engine import polyclip
+from infra.engine.footprints import footprint_rings, footprints
 
 
 def test_union_of_overlapping_squares_counts_the_overlap_once():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infra.engine import Engine
-from infra.summary import aggregate
+from infra.engine.engine import Engine
+from infra.plan.summary import aggregate
 
 HEADLINE = [("sites_standing", "*"), ("radios_on_air", "2G"), ("area_coverage_pct", "4G"),
             ("area_coverage_pct", "5G"), ("two_g_off_pct", "2G"), ("shared_site_pct", "*")]

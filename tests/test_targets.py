@@ -6,7 +6,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from infra.targets import PLACEHOLDER, expand_targets
+from infra.contract import PLACEHOLDER
+from infra.defaults.targets import expand_targets
 
 
 def test_default_targets_cover_both_layers_and_milestones(default_ds):
