@@ -76,6 +76,8 @@ def read_hanoi_register(province_code: str | None = None) -> HanoiRegister:
     BuildError
         If the package's tables do not have what the build needs.
     """
+    # imported here, the one lazy import of the library: the package's parser takes 1.1 s to import, and only
+    # boundary imports and the default-data build read the register (no layer contract is at stake)
     from vietnamadminunits.database import query
 
     code = province_code or settings.HANOI_PROVINCE_CODE
