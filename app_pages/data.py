@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages._shell import filters
 from infra.io import KINDS, UnreadableFile, import_upload
-from infra.store import MODES, Conflict, StoreError, apply_import
+from infra.store import MODES, Conflict, StoreError, apply_import, with_districts
 
 f = filters()
 st.caption(f.session.how)
@@ -54,6 +54,13 @@ if up is not None:
         st.stop()
     (st.success if rep.ok else st.warning)(rep.summary())
     st.dataframe(rep.frame(), key="import_report", hide_index=True)
+    if "units" in frames and (frames["units"]["layer"] == "ward_legacy").any() and st.checkbox(
+            "Also derive the districts (2017–2025) from these wards", key="derive_districts",
+            help="Each district whose wards the file all has becomes the union of them, in place of its "
+                 "approximate outline."):
+        frames, partial = with_districts(frames)
+        if partial:
+            st.text("Districts left as they were, the file lacking some of their wards: " + "; ".join(partial))
     merged, changes = apply_import(f.ds, frames, source=up.name, mode=mode)
     for change in changes:
         st.text(change.summary())  # plain text: file names and unit names are the user's, never markup

@@ -27,7 +27,7 @@ from infra.engine import Engine, ModelOptions
 from infra.io import KINDS, UnreadableFile, import_file, read_dataset, write_dataset, write_html, write_table
 from infra.io.population import read_population
 from infra.plan import series_dates
-from infra.store import MODES, Conflict, StoreError, apply_import, describe, open_store
+from infra.store import MODES, Conflict, StoreError, apply_import, describe, open_store, with_districts
 from infra.store.base import sha256_of
 from infra.store.users import Users
 from infra.views import MapView, map_for_export, unit_table
@@ -168,6 +168,13 @@ def _import(args: argparse.Namespace) -> int:
             return 2
         print(rep.text(limit=args.limit))
         next(steps)
+        if args.derive_districts:
+            if "units" not in frames or not (frames["units"]["layer"] == "ward_legacy").any():
+                print("error: --derive-districts needs a file of legacy wards (layer ward_legacy)", file=sys.stderr)
+                return 2
+            frames, partial = with_districts(frames)
+            for line in partial:
+                print(f"district left as it was (the file lacks some of its wards): {line}")
         ds, changes = apply_import(base, frames, source=args.file.name, mode=args.mode)
         for change in changes:
             print(change.summary())
@@ -332,6 +339,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--mode", choices=MODES, default="update",
                    help="update: the file's rows replace those with the same key (unit code, site id…), the others "
                         "stay (default); replace: the file's rows are all there is (of its layers, for boundaries)")
+    i.add_argument("--derive-districts", action="store_true",
+                   help="boundaries of legacy wards: also make each district whose wards the file all has the "
+                        "union of them")
     i.add_argument("--message", default=None, help="a note for the revision")
     i.add_argument("--user", default=None, help="author of the revision (default: who runs the command)")
     i.set_defaults(func=_import)

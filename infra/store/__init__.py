@@ -6,8 +6,9 @@ default data as revision 1. ``apply_import`` turns an import into the next datas
 """
 
 from infra.store.base import Conflict, Revision, Store, StoreError
+from infra.store.derive import districts_from_wards, with_districts
 from infra.store.merge import MODES, Change, apply_import, merge_into
 from infra.store.open import chosen_location, default_location, describe, open_store
 
 __all__ = ["MODES", "Change", "Conflict", "Revision", "Store", "StoreError", "apply_import", "chosen_location",
-           "default_location", "describe", "merge_into", "open_store"]
+           "default_location", "describe", "districts_from_wards", "merge_into", "open_store", "with_districts"]
