@@ -237,7 +237,7 @@ def test_two_imports_at_once_both_land_or_one_fails_clearly(location, default_ds
         ready.wait()
         try:
             outcomes.append(store.commit(ds, base=1, kind="sites", file_name=f"{n}.csv"))
-        except Conflict as exc:
+        except StoreError as exc:  # a Conflict is expected; any other error fails the test with its words
             outcomes.append(exc)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in (1, 2)]
@@ -247,7 +247,8 @@ def test_two_imports_at_once_both_land_or_one_fails_clearly(location, default_ds
         t.join(120)
     landed = [o for o in outcomes if not isinstance(o, Exception)]
     failed = [o for o in outcomes if isinstance(o, Exception)]
-    assert len(landed) == 1 and len(failed) == 1  # both started from revision 1: the second one must not land
+    assert len(landed) == 1 and len(failed) == 1, outcomes  # both started from revision 1: the second must not land
+    assert isinstance(failed[0], Conflict), failed[0]
     assert "the store changed while this was being prepared" in str(failed[0]) and "run it again" in str(failed[0])
     revs = open_store(location).revisions()
     assert [r.id for r in revs] == [1, 2] and revs[1].file_name == landed[0].file_name

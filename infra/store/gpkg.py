@@ -15,6 +15,7 @@ import dataclasses
 import json
 import shutil
 import sqlite3
+import threading
 import uuid
 from pathlib import Path
 
@@ -39,6 +40,8 @@ _LIGHT = ("id, created_at, user, kind, file_name, file_sha256, mode, message, re
           "parent, manifest, key, figures")
 #: How long a writer waits for another one to finish (ms), in SQLite and in GDAL.
 BUSY_MS = 30_000
+#: GDAL's configuration is process-wide: one thread at a time writes a layer with its busy timeout set.
+_GDAL_WRITE = threading.Lock()
 
 
 def _layer(frame: str, version: str) -> str:
@@ -133,14 +136,15 @@ class GeoPackageStore(Store):
         vid = uuid.uuid4().hex[:12]
         options = {"SPATIAL_INDEX": "YES"} if frame in SPATIAL else {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_MS}"})
-        try:
-            pyogrio.write_dataframe(data.reset_index(drop=True), self.path, layer=_layer(frame, vid), driver="GPKG",
-                                    layer_options=options)
-        except Exception as exc:
-            raise StoreError(_explain(exc, self.location)) from exc
-        finally:
-            pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": None})
+        with _GDAL_WRITE:
+            pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_MS}"})
+            try:
+                pyogrio.write_dataframe(data.reset_index(drop=True), self.path, layer=_layer(frame, vid),
+                                        driver="GPKG", layer_options=options, use_arrow=True)
+            except Exception as exc:
+                raise StoreError(_explain(exc, self.location)) from exc
+            finally:
+                pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": None})
         return vid, schema(data)
 
     def _commit(self, revision: Revision, versions: list[Version], *, base: int | None) -> Revision:
