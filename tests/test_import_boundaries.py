@@ -188,7 +188,8 @@ def test_districts_are_derived_from_imported_legacy_wards(tmp_path):
     from tests.cli import run_cli
 
     wards = reference_wards().to_crs(4326)
-    some = wards[wards["district_code"].isin(["001", "002"]) | (wards.index % 2 == 0) & (wards["district_code"] == "250")]
+    some = wards[wards["district_code"].isin(["001", "002"])
+                 | (wards.index % 2 == 0) & (wards["district_code"] == "250")]
     path = tmp_path / "wards.geojson"
     some.rename(columns={"name": "ward"})[["ward", "geometry"]].to_file(path, driver="GeoJSON")
     units, rep = read_boundaries(path)

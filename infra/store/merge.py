@@ -117,11 +117,12 @@ def apply_import(base: Dataset, frames: dict, *, source: str, mode: Mode = "upda
     units, sites, radios, targets, population = base.units, base.sites, base.radios, base.targets, base.population
     prov, changes = dict(base.provenance), []
     if "units" in frames:
+        order = list(dict.fromkeys([*units["layer"], *frames["units"]["layer"]]))  # the layers keep their order
+        by_layer = {lay: units[units["layer"] == lay] for lay in order}
         for layer, new in frames["units"].groupby("layer", sort=False):
-            old = units[units["layer"] == layer]
-            merged, change = _merge(old, new, ["unit_code"], mode, "units", str(layer))
-            units = pd.concat([units[units["layer"] != layer], merged], ignore_index=True)
+            by_layer[layer], change = _merge(by_layer[layer], new, ["unit_code"], mode, "units", str(layer))
             changes.append(change)
+        units = pd.concat([by_layer[lay] for lay in order], ignore_index=True)
         kept = sum(c.kept for c in changes if c.frame == "units")
         others = set(units["layer"]) - set(frames["units"]["layer"])
         before = prov.get("units")

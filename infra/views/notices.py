@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from infra import settings
 from infra.dataset import Provenance
 from infra.engine.layers import Repairs
 
@@ -38,7 +39,8 @@ def layer_notices(repairs: Repairs, provenance: Mapping[str, Provenance]) -> lis
         text += ("Each figure counts the area and sites inside the units that cover them"
                  + (f"; the units come from {source.source}" if source else "") + ".")
         out.append(text)
-    if repairs.repaired or repairs.sliver_m2 >= 1.0:
-        out.append(f"Preparing the boundaries mended {repairs.repaired:,} overlay pieces (made valid, snapped to "
-                   f"1 mm) and left out {repairs.slivers:,} slivers of {repairs.sliver_m2:,.1f} m² in all.")
+    if repairs.sliver_m2 >= 1e4:  # mending is routine; leaving out a hectare or more is worth saying
+        out.append(f"Preparing the boundaries left out {repairs.slivers:,} slivers of {repairs.sliver_m2 / 1e6:,.2f} "
+                   f"km² in all (pieces under {settings.SLIVER_M2:g} m² where the layers' lines almost meet), and "
+                   f"mended {repairs.repaired:,} pieces.")
     return out
