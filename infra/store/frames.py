@@ -55,13 +55,22 @@ def content_hash(frame: pd.DataFrame) -> str:
     h = hashlib.sha256()
     h.update(repr(schema(frame)).encode())
     h.update(str(len(frame)).encode())
-    for col, _ in schema(frame):
-        h.update(pd.util.hash_pandas_object(frame[col], index=False).to_numpy().tobytes())
+    for col, kind in schema(frame):  # the values as the store keeps them: a frame read back hashes the same
+        h.update(pd.util.hash_pandas_object(_canonical(frame[col], kind), index=False).to_numpy().tobytes())
     if isinstance(frame, gpd.GeoDataFrame):
         h.update(str(frame.crs).encode())
         for wkb in shapely.to_wkb(frame.geometry.to_numpy(), byte_order=1):
             h.update(b"" if wkb is None else wkb)
     return h.hexdigest()
+
+
+def _canonical(values: pd.Series, kind: str) -> pd.Series:
+    """A column in the one representation of its kind (text as object, dates in ms), for hashing."""
+    if kind == "date":
+        return pd.to_datetime(values).astype("datetime64[ms]")
+    if kind == "text":
+        return values.astype(object).where(values.notna(), None)
+    return values
 
 
 def restore(frame: pd.DataFrame, kinds: Schema, *, spatial: bool) -> pd.DataFrame:
