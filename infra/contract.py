@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
+from infra._arrays import isin
 from infra._errors import ContractError, Problem
 
 Kind = Literal["text", "number", "date", "bool"]
@@ -319,7 +320,7 @@ def validate_radios(radios: pd.DataFrame, *, sites: pd.DataFrame | None = None, 
     if off_early.any():
         problems.append(Problem(frame, "off_date", _rows(off_early), "off date before on date", "check the dates"))
     if sites is not None:
-        orphan = ~radios["site_id"].isin(sites["site_id"])
+        orphan = ~isin(radios["site_id"], sites["site_id"])
         if orphan.any():
             problems.append(
                 Problem(frame, "site_id", _rows(orphan), f"unknown site {radios.loc[orphan, 'site_id'].iloc[0]!r}",

@@ -87,6 +87,24 @@ def test_a_new_store_holds_the_default_data_as_revision_1(empty_location, defaul
     assert open_store(location).revisions() == revs  # opened again: nothing added
 
 
+AWKWARD = ["tab\there", "line\nbreak", "back\\slash", "\\N", "", "Đình \"Bảng\" ,;", "cr\r", None]
+
+
+def test_awkward_values_come_back_exactly(location, default_ds):
+    """Text with COPY's and CSV's special characters, missing vs empty, extreme floats: read back as written."""
+    n = len(AWKWARD)
+    sites = default_ds.sites.iloc[:n].copy()
+    sites["name"] = pd.Series(AWKWARD, dtype=sites["name"].dtype, index=sites.index)
+    sites["height_m"] = [0.1, 1e-300, 1.7976931348623157e308, -0.0, 12.5, np.nan, 3.0, 2 / 3]
+    radios = default_ds.radios[default_ds.radios["site_id"].isin(sites["site_id"])]
+    ds = dataclasses.replace(default_ds, sites=sites.reset_index(drop=True), radios=radios.reset_index(drop=True))
+    store = open_store(location)
+    store.commit(ds, base=1, kind="sites")
+    back = open_store(location).dataset()
+    assert_geodataframe_equal(back.sites, ds.sites)
+    assert_frame_equal(back.radios, ds.radios)
+
+
 def test_an_import_is_a_revision_and_every_revision_stays_readable(location, tmp_path):
     path = sites_file(tmp_path)
     assert run_cli("import", path, "--kind", "sites", "--mode", "replace", "--store", location,

@@ -21,6 +21,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -142,6 +143,9 @@ class Store(abc.ABC):
 
     #: Where the store is, for people (a path, or a URL without its password).
     location: str
+    #: Frames read at once by :meth:`dataset` (a database server answers several connections at once; one
+    #: SQLite file is read fastest by one thread).
+    read_workers: int = 1
 
     # --- what a backend provides ------------------------------------------------
     @abc.abstractmethod
@@ -183,10 +187,11 @@ class Store(abc.ABC):
         rev = self.revision(n)
         versions = self._versions(list(rev.manifest.values()))
         frames, prov = {}, {}
+        with ThreadPoolExecutor(max_workers=self.read_workers) as pool:
+            read = {frame: pool.submit(self._read_frame, versions[vid]) for frame, vid in rev.manifest.items()}
         for frame, vid in rev.manifest.items():
-            v = versions[vid]
-            frames[frame] = self._read_frame(v)
-            for name, p in v.provenance.items():
+            frames[frame] = read[frame].result()
+            for name, p in versions[vid].provenance.items():
                 prov[name] = Provenance(**p)
         return Dataset(units=frames["units"], sites=frames["sites"], radios=frames["radios"], zones=frames["zones"],
                        targets=frames["targets"], provenance=prov, figures=dict(rev.figures),
@@ -240,7 +245,7 @@ class Store(abc.ABC):
             vid, kinds = self._write_frame(frame, data)
             new_versions.append(Version(vid, frame, content, len(data), prov, kinds))
             manifest[frame], contents[frame] = vid, content
-        problems = [asdict(p) for p in report.problems] if report is not None else []
+        problems = [dict(vars(p)) for p in report.problems] if report is not None else []  # asdict: 10x slower
         rev = Revision(0, now(), user or current_user(), kind, file_name, file_sha256, mode, message,
                        report.read if report else 0, report.imported if report else 0,
                        report.repaired if report else 0, report.rejected if report else 0, base, manifest,

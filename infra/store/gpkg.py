@@ -93,6 +93,13 @@ class GeoPackageStore(Store):
             rows = con.execute(f"SELECT {_LIGHT} FROM tracker_revisions ORDER BY id").fetchall()
         return [_light(r) for r in rows]
 
+    def latest_id(self) -> int | None:
+        """The latest revision's id, or None in an empty store (one query, not the whole list)."""
+        with self._db() as con:
+            if con is None or not self._has_tables(con):
+                return None
+            return con.execute("SELECT max(id) FROM tracker_revisions").fetchone()[0]
+
     def revision(self, n: int | None = None) -> Revision:
         """One revision whole (``None``: the latest)."""
         with self._db() as con:

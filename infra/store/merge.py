@@ -15,6 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
+from infra._arrays import isin
 from infra.dataset import Dataset, Provenance
 from infra.plan.crosswalk import carry_targets
 
@@ -73,7 +74,7 @@ def _merge(old: pd.DataFrame, new: pd.DataFrame, cols: list[str], mode: str, fra
            layer: str = "") -> tuple[pd.DataFrame, Change]:
     """``new`` over ``old`` by key: in update mode the rows of ``old`` the file lacks stay."""
     old_keys, new_keys = _keys(old, cols), set(_keys(new, cols))
-    lacking = ~old_keys.isin(new_keys)
+    lacking = ~isin(old_keys, new_keys)
     missing = sorted(old_keys[lacking].unique())[:LISTED]
     replaced = int((~lacking).sum())
     if mode == "replace":
@@ -138,11 +139,11 @@ def apply_import(base: Dataset, frames: dict, *, source: str, mode: Mode = "upda
                                    + (f"; {change.kept:,} earlier sites kept" if change.kept else ""),
                                    synthetic=bool(before is not None and before.synthetic and change.kept))
         if "radios" not in frames:  # radios of sites that are gone go with them
-            radios = radios[radios["site_id"].isin(set(sites["site_id"]))].reset_index(drop=True)
+            radios = radios[isin(radios["site_id"], sites["site_id"])].reset_index(drop=True)
     if "radios" in frames:
         new = frames["radios"]
         old = radios if mode == "update" else radios.iloc[:0]
-        on_file_sites = old["site_id"].isin(set(new["site_id"]))
+        on_file_sites = isin(old["site_id"], new["site_id"])
         radios = pd.concat([old[~on_file_sites], new], ignore_index=True)
         changes.append(Change("radios", "", len(base.radios), len(radios), int(on_file_sites.sum()), len(new),
                               int((~on_file_sites).sum()), len(base.radios) - len(old)))

@@ -13,7 +13,6 @@ that nobody committed since its base.
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import re
 import uuid
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from infra import settings
@@ -66,6 +67,8 @@ class PostGISStore(Store):
         If psycopg is not installed, or the database cannot be reached or prepared.
     """
 
+    read_workers = 5  # one connection per frame: opening the default data 0.74 s → 0.45 s
+
     def __init__(self, url: str, *, schema_name: str | None = None) -> None:
         if psycopg is None:
             raise StoreError("a PostGIS store needs psycopg: pip install \"hanoi-telecom-tracker[postgres]\"")
@@ -76,27 +79,34 @@ class PostGISStore(Store):
             raise StoreError(f"schema name {self.schema!r}: use lower-case letters, digits and _")
         self._pending: list[tuple[str, str, pd.DataFrame]] = []
         with self._connect() as con:
-            try:
-                con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFile,
-                    psycopg.errors.FeatureNotSupported) as exc:
-                raise StoreError(f"{self.location}: PostGIS is not available ({exc.diag.message_primary}); ask the "
-                                 "database's administrator to install it and run CREATE EXTENSION postgis") from exc
-            except psycopg.Error as exc:
-                raise StoreError(f"cannot prepare the store {self.location}: {str(exc).strip()}") from exc
-            s = sql.Identifier(self.schema)
-            con.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(s))
-            con.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {}.revisions (id serial PRIMARY KEY, created_at text NOT NULL, "
-                "user_name text NOT NULL, kind text NOT NULL, file_name text, file_sha256 text, mode text, "
-                "message text, read integer, imported integer, repaired integer, rejected integer, parent integer, "
-                "manifest jsonb NOT NULL, key text NOT NULL, figures jsonb, changes jsonb, report jsonb)").format(s))
-            con.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {}.versions (version text PRIMARY KEY, frame text NOT NULL, "
-                "content text NOT NULL, rows integer NOT NULL, provenance jsonb NOT NULL, kinds jsonb NOT NULL, "
-                "table_name text NOT NULL)").format(s))
-            con.execute(sql.SQL("CREATE INDEX IF NOT EXISTS versions_content ON {}.versions (frame, content)"
-                                ).format(s))
+            ready = con.execute("SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+                                (f"{self.schema}.revisions", f"{self.schema}.versions")).fetchone()[0]
+            if not ready:  # a store made once needs no DDL (and a read-only role can open it)
+                self._prepare(con)
+
+    def _prepare(self, con) -> None:
+        """Create the extension, the schema and the bookkeeping tables."""
+        try:
+            con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFile,
+                psycopg.errors.FeatureNotSupported) as exc:
+            raise StoreError(f"{self.location}: PostGIS is not available ({exc.diag.message_primary}); ask the "
+                             "database's administrator to install it and run CREATE EXTENSION postgis") from exc
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot prepare the store {self.location}: {str(exc).strip()}") from exc
+        s = sql.Identifier(self.schema)
+        con.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(s))
+        con.execute(sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {}.revisions (id serial PRIMARY KEY, created_at text NOT NULL, "
+            "user_name text NOT NULL, kind text NOT NULL, file_name text, file_sha256 text, mode text, "
+            "message text, read integer, imported integer, repaired integer, rejected integer, parent integer, "
+            "manifest jsonb NOT NULL, key text NOT NULL, figures jsonb, changes jsonb, report jsonb)").format(s))
+        con.execute(sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {}.versions (version text PRIMARY KEY, frame text NOT NULL, "
+            "content text NOT NULL, rows integer NOT NULL, provenance jsonb NOT NULL, kinds jsonb NOT NULL, "
+            "table_name text NOT NULL)").format(s))
+        con.execute(sql.SQL("CREATE INDEX IF NOT EXISTS versions_content ON {}.versions (frame, content)"
+                            ).format(s))
 
     @staticmethod
     def redact(url: str) -> str:
@@ -122,6 +132,11 @@ class PostGISStore(Store):
         with self._connect() as con:
             rows = con.execute(self._q(f"SELECT {_LIGHT} FROM {{s}}.revisions ORDER BY id")).fetchall()
         return [_light(r) for r in rows]
+
+    def latest_id(self) -> int | None:
+        """The latest revision's id, or None in an empty store (one query, not the whole list)."""
+        with self._connect() as con:
+            return con.execute(self._q("SELECT max(id) FROM {s}.revisions")).fetchone()[0]
 
     def revision(self, n: int | None = None) -> Revision:
         """One revision whole (``None``: the latest)."""
@@ -149,23 +164,16 @@ class PostGISStore(Store):
         return None if row is None else row[0]
 
     def _read_frame(self, version: Version) -> pd.DataFrame:
+        # typed rows over the binary protocol: no text format, so no value can pass for NULL or need unescaping
         cols = [c for c, _ in version.kinds]
         spatial = version.frame in SPATIAL
-        select = sql.SQL(", ").join([sql.Identifier(c) for c in cols] + ([sql.Identifier("geom")] if spatial else []))
-        query = sql.SQL("COPY (SELECT {} FROM {}.{} ORDER BY rid) TO STDOUT WITH (FORMAT csv, HEADER, NULL '\\N')"
-                        ).format(select, sql.Identifier(self.schema), sql.Identifier(_table(version.frame,
-                                                                                            version.version)))
-        buf = io.BytesIO()
-        with self._connect() as con, con.cursor() as cur, cur.copy(query) as copy:
-            for chunk in copy:
-                buf.write(chunk)
-        buf.seek(0)
-        text = {c: str for c, k in version.kinds if k in ("text", "bool", "date")}
-        data = pd.read_csv(buf, dtype={**text, **({"geom": str} if spatial else {})}, na_values=["\\N"],
-                           keep_default_na=False)
-        for col, kind in version.kinds:
-            if kind == "bool":
-                data[col] = data[col].map({"t": True, "f": False})
+        select = sql.SQL(", ").join([sql.Identifier(c) for c in cols]
+                                    + ([sql.SQL("ST_AsBinary(geom)")] if spatial else []))
+        query = sql.SQL("SELECT {} FROM {}.{} ORDER BY rid").format(
+            select, sql.Identifier(self.schema), sql.Identifier(_table(version.frame, version.version)))
+        with self._connect() as con, con.cursor(binary=True) as cur:
+            rows = cur.execute(query).fetchall()
+        data = pd.DataFrame(rows, columns=[*cols, "geom"] if spatial else cols)
         if spatial:
             geom = shapely.from_wkb(data.pop("geom").to_numpy())
             data = gpd.GeoDataFrame(data, geometry=geom, crs=settings.DEFAULT_CRS)
@@ -236,34 +244,40 @@ _NULL = "\\N"
 _CHUNK_ROWS = 50_000
 
 
-def _text_column(values: pd.Series, kind: str) -> pd.Series:
-    """One column in COPY's text format: escaped, and the NULL mark where empty."""
+def _text_column(values: pd.Series, kind: str) -> pa.Array:
+    """One column in COPY's text format (escaped, the NULL mark where empty), computed by Arrow, not per value."""
     if kind == "date":
-        when = pd.to_datetime(values)
-        return when.dt.strftime("%Y-%m-%d %H:%M:%S").where(when.notna(), _NULL)
-    if kind == "bool":
-        return values.astype(bool).map({True: "t", False: "f"})
-    if kind in ("int", "float"):
-        num = pd.to_numeric(values)
-        return num.map(repr).where(num.notna(), _NULL) if kind == "float" else num.astype("int64").astype(str)
-    text = values.astype(object).where(values.notna(), None)
-    out = text.astype(str).str.replace("\\", "\\\\", regex=False).str.replace("\t", "\\t", regex=False)
-    out = out.str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False)
-    return out.where(text.notna(), _NULL)
+        when = pa.array(pd.to_datetime(values).astype("datetime64[ms]"), from_pandas=True)
+        out = pc.strftime(when, format="%Y-%m-%d %H:%M:%S")
+    elif kind == "bool":
+        out = pc.if_else(pa.array(values.astype(bool)), "t", "f")
+    elif kind == "int":
+        out = pc.cast(pa.array(pd.to_numeric(values).astype("int64")), pa.string())
+    elif kind == "float":
+        out = pc.cast(pa.array(pd.to_numeric(values).astype("float64"), from_pandas=True), pa.string())
+    else:
+        try:
+            out = pc.cast(pa.array(values, from_pandas=True), pa.string())  # text columns: no copy
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):  # mixed objects: as text
+            out = pa.array(values.astype(object).where(values.notna(), None).map(str, na_action="ignore"),
+                           type=pa.string(), from_pandas=True)
+        for char, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+            out = pc.replace_substring(out, char, escaped)
+    return pc.fill_null(out, _NULL)
 
 
 def _copy_text(data: pd.DataFrame, kinds: list, spatial: bool):
     """A frame as chunks of COPY text (tab-separated, escaped), the row number first, the geometry as hex EWKB."""
     for start in range(0, len(data), _CHUNK_ROWS):
         part = data.iloc[start:start + _CHUNK_ROWS]
-        cols = [pd.Series(np.arange(start, start + len(part))).astype(str)]
+        cols = [pc.cast(pa.array(np.arange(start, start + len(part))), pa.string())]
         cols += [_text_column(part[col].reset_index(drop=True), kind) for col, kind in kinds]
         if spatial:
             geom = shapely.set_srid(part.geometry.to_numpy(), 4326)
-            hexes = pd.Series(shapely.to_wkb(geom, hex=True, include_srid=True))
-            cols.append(hexes.where(hexes.notna(), _NULL))
-        lines = cols[0].str.cat(cols[1:], sep="\t")
-        yield ("\n".join(lines) + "\n").encode("utf-8")
+            hexes = pa.array(shapely.to_wkb(geom, hex=True, include_srid=True), type=pa.string(), from_pandas=True)
+            cols.append(pc.fill_null(hexes, _NULL))
+        lines = pc.binary_join_element_wise(*cols, "\t")
+        yield ("\n".join(lines.to_pylist()) + "\n").encode("utf-8")
 
 
 def _light(row: tuple) -> Revision:
