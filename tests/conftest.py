@@ -14,7 +14,9 @@ from tests.realdata import real_file
 
 def pytest_configure(config):
     """Every test process gets a store of its own, never the user's (a test that needs an empty one makes it)."""
-    os.environ["TRACKER_STORE"] = os.path.join(tempfile.mkdtemp(prefix="tracker-tests-"), "store.gpkg")
+    own = tempfile.mkdtemp(prefix="tracker-tests-")
+    os.environ["TRACKER_STORE"] = os.path.join(own, "store.gpkg")
+    os.environ["TRACKER_USERS"] = os.path.join(own, "users.toml")  # nor the developer's users file
 
 
 @pytest.fixture(scope="session")

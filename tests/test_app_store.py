@@ -126,3 +126,58 @@ def test_with_no_users_the_local_user_may_edit_and_is_told_so(fresh_store, tmp_p
     assert at.get("file_uploader")
     assert "No users are set up: whoever opens the app on this computer may edit" in " ".join(
         c.value for c in at.caption)
+
+
+class _Request:
+    """What Streamlit tells the app of one browser request (``st.context``)."""
+
+    def __init__(self, headers: dict, ip: str | None = None) -> None:
+        self.headers, self.ip_address = headers, ip
+
+
+LOCAL = {"Host": "localhost:8501", "Origin": "http://localhost:8501"}
+
+
+@pytest.mark.parametrize("headers, ip, local", [
+    ({}, None, True),                                                    # no request: a script run
+    (LOCAL, None, True),                                                 # a browser here (loopback: ip None)
+    ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, None, True),
+    ({"Host": "[::1]:8501", "Origin": "http://[::1]:8501"}, None, True),
+    ({**LOCAL, "X-Forwarded-For": "203.0.113.9"}, None, False),          # a proxy that says so
+    ({**LOCAL, "X-Real-IP": "203.0.113.9"}, None, False),
+    ({**LOCAL, "Forwarded": "for=203.0.113.9"}, None, False),
+    ({"Host": "127.0.0.1:8501", "Origin": "https://tracker.so-tt.hanoi.gov.vn"}, None, False),  # nginx's default
+    ({"Host": "tracker.so-tt.hanoi.gov.vn", "Origin": "https://tracker.so-tt.hanoi.gov.vn"}, None, False),
+    ({"Host": "localhost:8501"}, None, False),                           # no Origin: not a browser
+    (LOCAL, "192.168.1.20", False),                                      # another computer
+])
+def test_only_a_browser_on_this_computer_is_the_one_person_tool(monkeypatch, headers, ip, local):
+    from app_pages import _auth
+
+    monkeypatch.setattr(_auth.st, "context", _Request(headers, ip))
+    assert _auth._local() is local
+
+
+def test_the_data_view_reverts_to_an_earlier_revision(fresh_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "none.toml"))
+    at = start()
+    upload(at, "s.csv", b"site_id,name,lat,lon\nS1,A,21.0285,105.8542\n", kind="sites", mode="replace")
+    run(at.button(key="use_import").click())
+    assert len(open_store(fresh_store).dataset().sites) == 1
+    run(at.switch_page("app_pages/data.py"))
+    run(at.selectbox(key="revert_to").set_value(1))
+    run(at.button(key="revert").click())
+    store = open_store(fresh_store)
+    rev = store.revision()
+    assert (rev.id, rev.kind, rev.parent, rev.manifest) == (3, "revert", 2, store.revision(1).manifest)
+    assert at.selectbox(key="rev").value == 3 and len(store.dataset().sites) == 6222
+
+
+def test_a_file_name_is_shown_as_written_never_as_markup(fresh_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "none.toml"))
+    name = "![x](http://evil.invalid/t.png) *b* :red[c].csv"
+    at = upload(start(), name, b"site_id,name,lat,lon\nS1,A,21.0285,105.8542\n", kind="sites")
+    run(at.button(key="use_import").click())
+    markdown = " ".join(c.value for c in at.caption) + " ".join(w.value for w in at.warning)
+    assert "![x](" not in markdown and "*b*" not in markdown and ":red[" not in markdown
+    assert r"\!\[x\]\(http\://evil\.invalid/t\.png\) \*b\* \:red\[c\]\.csv" in markdown

@@ -109,8 +109,10 @@ def test_installed_app_command_serves_the_app(installed, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    err = (tmp_path / "stderr.txt").open("w")
     proc = subprocess.Popen([str(site / "bin" / "telecom-tracker"), "app", "--port", str(port), "--server.address",
-                             "127.0.0.1"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "127.0.0.1", "--store", str(tmp_path / "team.gpkg")], cwd=tmp_path, env=env,
+                            stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline, health = time.time() + 60, ""
         while time.time() < deadline and health != "ok":
@@ -124,3 +126,5 @@ def test_installed_app_command_serves_the_app(installed, tmp_path):
     finally:
         proc.terminate()  # the command became the server (exec): the signal stops it
         assert proc.wait(timeout=20) is not None
+        err.close()
+    assert f"on the store {tmp_path / 'team.gpkg'}" in (tmp_path / "stderr.txt").read_text()

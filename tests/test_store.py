@@ -24,6 +24,7 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from infra.store import Conflict, StoreError, apply_import, open_store
+from infra.store.frames import content_hash
 from infra.store.gpkg import GeoPackageStore
 from tests import postgis
 from tests.cli import run_cli
@@ -121,6 +122,8 @@ def test_an_import_is_a_revision_and_every_revision_stays_readable(location, tmp
     assert len(store.dataset(1).sites) == 6222  # revision 1 is still there
     out = run_cli("revisions", "--store", location)
     assert "2 revision(s)" in out.stdout and "sites.csv" in out.stdout and "lan" in out.stdout
+    shown = run_cli("revisions", "--show", "2", "--store", location).stdout
+    assert "sites: 6,222 rows before, 3 after" in shown and "read 3, imported 3" in shown and two.file_sha256 in shown
 
 
 def test_a_revert_is_a_new_revision_with_the_old_data(location, tmp_path):
@@ -242,14 +245,16 @@ def test_a_full_disk_on_the_postgis_server_fails_the_import_clearly(tmp_path):
         server.stop()
 
 
-def test_two_imports_at_once_both_land_or_one_fails_clearly(location, default_ds):
-    """Two writers on two connections, started together: never a corrupt store, never a silent loss."""
-    open_store(location)
+@pytest.mark.parametrize("shared", [False, True], ids=["two-objects", "one-object"])
+def test_two_imports_at_once_both_land_or_one_fails_clearly(location, default_ds, shared):
+    """Two writers started together, each with its store object or through the one the app shares between
+    sessions: never a corrupt store, never a silent loss, never one writer's rows in the other's revision."""
+    one = open_store(location)
     ready = threading.Barrier(2)
     outcomes: list = []
 
     def write(n: int) -> None:
-        store = open_store(location)
+        store = one if shared else open_store(location)
         ds = dataclasses.replace(default_ds, sites=default_ds.sites.iloc[: 100 * n],
                                  radios=default_ds.radios.iloc[:0])
         ready.wait()
@@ -272,6 +277,36 @@ def test_two_imports_at_once_both_land_or_one_fails_clearly(location, default_ds
     assert [r.id for r in revs] == [1, 2] and revs[1].file_name == landed[0].file_name
     for r in revs:
         assert len(open_store(location).dataset(r.id).sites) in (6222, 100, 200)
+    assert len(open_store(location).dataset().sites) == int(landed[0].file_name.split(".")[0]) * 100
+    retry = open_store(location).commit(dataclasses.replace(default_ds, radios=default_ds.radios.iloc[:0],
+                                                            sites=default_ds.sites.iloc[:5]), base=2, kind="sites")
+    assert retry.id == 3 and len(open_store(location).dataset().sites) == 5  # nothing left over from the loser
+
+
+def test_polygons_and_multipolygons_come_back_as_they_went(location, default_ds):
+    """A real district file (polygons) beside the default communes (multipolygons): read back alike, hashed alike."""
+    units = default_ds.units.copy()
+    first = units.index[0]
+    units.loc[first, "geometry"] = units.geometry[first].geoms[0] if units.geometry[first].geom_type == \
+        "MultiPolygon" else units.geometry[first]
+    assert set(units.geom_type) == {"Polygon", "MultiPolygon"}
+    ds = dataclasses.replace(default_ds, units=units)
+    store = open_store(location)
+    rev = store.commit(ds, base=1, kind="boundaries")
+    back = open_store(location).dataset()
+    assert list(back.units.geom_type) == list(units.geom_type)
+    assert content_hash(back.units) == content_hash(units)
+    again = store.commit(back, base=rev.id, kind="boundaries")
+    assert again.manifest == rev.manifest  # nothing changed, nothing written again
+
+
+def test_the_same_rows_from_another_source_are_another_dataset(location, default_ds):
+    prov = dict(default_ds.provenance)
+    prov["sites"] = dataclasses.replace(prov["sites"], source="towers.xlsx", synthetic=False)
+    rev = open_store(location).commit(dataclasses.replace(default_ds, provenance=prov), base=1, kind="sites")
+    first = open_store(location).revision(1)
+    assert rev.key != first.key and rev.manifest["units"] == first.manifest["units"]
+    assert open_store(location).dataset().provenance["sites"].source == "towers.xlsx"
 
 
 @pytest.mark.parametrize("bad", ["postgresql://nobody@127.0.0.1:1/none"])
@@ -284,9 +319,36 @@ def test_a_password_never_shows(monkeypatch):
     from infra.store import describe
 
     assert describe("postgresql://lan:s3cret@db.so.vn:5432/tracker") == "postgresql://lan:***@db.so.vn:5432/tracker"
-    monkeypatch.setenv("TRACKER_STORE", "postgresql://lan:s3cret@127.0.0.1:1/tracker")
-    out = run_cli("revisions")
-    assert "s3cret" not in out.stderr + out.stdout and "***" in out.stderr
+    assert describe("postgresql://lan@db/t?sslmode=require&password=s3cret") == \
+        "postgresql://lan@db/t?sslmode=require&password=***"
+    for url in ("postgresql://lan:s3cret@127.0.0.1:1/tracker", "postgresql://lan:s3cr%et@127.0.0.1:1/tracker",
+                "postgresql://lan@127.0.0.1:1/tracker?password=s3cret"):
+        monkeypatch.setenv("TRACKER_STORE", url)
+        out = run_cli("revisions")
+        assert out.returncode == 2 and "s3cr" not in out.stderr + out.stdout and "***" in out.stderr, out.stderr
+
+
+def test_a_view_built_on_the_latest_tables_never_blocks_a_revision(pg_server, default_ds, caplog):
+    url = pg_server.new_database(f"v_{uuid.uuid4().hex[:10]}", template="store_template")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("CREATE VIEW public.big_masts AS SELECT site_id FROM tracker.sites_latest")
+    ds = dataclasses.replace(default_ds, sites=default_ds.sites.iloc[:10], radios=default_ds.radios.iloc[:0])
+    rev = open_store(url).commit(ds, base=1, kind="sites")
+    assert rev.id == 2 and len(open_store(url).dataset().sites) == 10
+    with psycopg.connect(url) as con:  # a view of the same columns follows the new revision
+        assert con.execute("SELECT count(*) FROM public.big_masts").fetchone()[0] == 10
+
+
+def test_a_role_that_may_not_create_gets_told_what_to_grant(pg_server):
+    url = pg_server.new_database(f"r_{uuid.uuid4().hex[:10]}")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        con.execute("DROP ROLE IF EXISTS reader")
+        con.execute("CREATE ROLE reader LOGIN")
+        con.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    reader = url.replace(f"{pg_server.user}@", "reader@", 1)
+    with pytest.raises(StoreError, match="GRANT CREATE ON DATABASE"):
+        open_store(reader)
 
 
 def test_apply_import_validates_its_mode(default_ds):

@@ -130,9 +130,15 @@ def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=lambda o: o.item() if hasattr(o, "item") else str(o))
 
 
-def manifest_key(contents: dict[str, str]) -> str:
-    """The key of a revision's data: a hash of its frames' content hashes."""
-    return hashlib.sha256(json.dumps(sorted(contents.items())).encode()).hexdigest()[:32]
+def manifest_key(contents: dict[str, str], provenance: dict[str, dict] | None = None,
+                 figures: dict | None = None) -> str:
+    """The key of a revision's data: a hash of its frames' content hashes, their provenance and its figures.
+
+    Two revisions with the same key show the same thing (caches use it); the same rows with another source or
+    another approximate/synthetic flag are another dataset.
+    """
+    what = [sorted(contents.items()), sorted((provenance or {}).items()), sorted((figures or {}).items())]
+    return hashlib.sha256(dumps(what).encode()).hexdigest()[:32]
 
 
 class Store(abc.ABC):
@@ -166,15 +172,20 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def _write_frame(self, frame: str, data: pd.DataFrame) -> tuple[str, list]:
-        """Write a new version's rows (not yet visible); returns its id and kinds."""
+        """Write a new version's rows (not yet visible), or leave them to :meth:`_commit`; its id and kinds."""
 
     @abc.abstractmethod
     def _read_frame(self, version: Version) -> pd.DataFrame:
         """The rows of a version, restored to their pandas types."""
 
     @abc.abstractmethod
-    def _commit(self, revision: Revision, versions: list[Version], *, base: int | None) -> Revision:
-        """In one transaction: check ``base`` is still the latest, record the versions and the revision."""
+    def _commit(self, revision: Revision, versions: list[Version], *, base: int | None,
+                rows: dict[str, pd.DataFrame]) -> Revision:
+        """In one transaction: check ``base`` is still the latest, record the versions and the revision.
+
+        ``rows`` holds the new versions' rows by version id, for a backend that writes them in this
+        transaction (they belong to this call only: one store object serves many sessions at once).
+        """
 
     # --- what revisions mean -------------------------------------------------------
     def latest_id(self) -> int | None:
@@ -227,13 +238,14 @@ class Store(abc.ABC):
         """
         old = self.revision(base).manifest if base is not None else {}
         old_versions = self._versions(list(old.values())) if old else {}
-        manifest, contents, new_versions = {}, {}, []
+        manifest, contents, provs, new_versions, rows = {}, {}, {}, [], {}
         for frame in FRAMES:
             data = getattr(ds, frame)
             if data is None:
                 continue
             content = content_hash(data)
             prov = {name: asdict(p) for name, p in ds.provenance.items() if _belongs(name, frame)}
+            provs[frame] = prov
             same = old.get(frame)
             if same and old_versions[same].content == content and old_versions[same].provenance == prov:
                 manifest[frame], contents[frame] = same, content
@@ -244,13 +256,15 @@ class Store(abc.ABC):
                 continue
             vid, kinds = self._write_frame(frame, data)
             new_versions.append(Version(vid, frame, content, len(data), prov, kinds))
+            rows[vid] = data
             manifest[frame], contents[frame] = vid, content
         problems = [dict(vars(p)) for p in report.problems] if report is not None else []  # asdict: 10x slower
         rev = Revision(0, now(), user or current_user(), kind, file_name, file_sha256, mode, message,
                        report.read if report else 0, report.imported if report else 0,
                        report.repaired if report else 0, report.rejected if report else 0, base, manifest,
-                       manifest_key(contents), dict(ds.figures), [asdict(c) for c in changes or []], problems)
-        return self._commit(rev, new_versions, base=base)
+                       manifest_key(contents, provs, ds.figures), dict(ds.figures),
+                       [asdict(c) for c in changes or []], problems)
+        return self._commit(rev, new_versions, base=base, rows=rows)
 
     def revert(self, n: int, *, user: str | None = None, base: int | None = None) -> Revision:
         """A new revision whose data is that of revision ``n`` (nothing is deleted)."""
@@ -258,7 +272,7 @@ class Store(abc.ABC):
         base = latest if base is None else base
         rev = Revision(0, now(), user or current_user(), "revert", message=f"revert to revision {n}", parent=base,
                        manifest=dict(target.manifest), key=target.key, figures=dict(target.figures))
-        return self._commit(rev, [], base=base)
+        return self._commit(rev, [], base=base, rows={})
 
 
 def _belongs(name: str, frame: str) -> bool:

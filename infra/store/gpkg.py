@@ -147,14 +147,19 @@ class GeoPackageStore(Store):
             pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_MS}"})
             try:
                 pyogrio.write_dataframe(data.reset_index(drop=True), self.path, layer=_layer(frame, vid),
-                                        driver="GPKG", layer_options=options, use_arrow=True)
+                                        driver="GPKG", layer_options=options, use_arrow=True,
+                                        # polygons stay polygons next to multipolygons: what is read back is
+                                        # what was committed (and hashes the same)
+                                        geometry_type="Unknown" if frame in SPATIAL else None,
+                                        promote_to_multi=False)
             except Exception as exc:
                 raise StoreError(_explain(exc, self.location)) from exc
             finally:
                 pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": None})
         return vid, schema(data)
 
-    def _commit(self, revision: Revision, versions: list[Version], *, base: int | None) -> Revision:
+    def _commit(self, revision: Revision, versions: list[Version], *, base: int | None,
+                rows: dict[str, pd.DataFrame]) -> Revision:  # the rows were written by _write_frame
         with self._db(write=True) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -194,7 +199,8 @@ def _explain(exc: Exception, where: str) -> str:
     """A store error in words: full disk, locked, read-only, or what the database said."""
     text = str(exc)
     low = text.lower()
-    if "full" in low or "no space" in low or "too large" in low or "file size" in low:
+    if ("disk is full" in low or "database or disk" in low or "no space" in low or "too large" in low
+            or "file size" in low):
         why = "the disk is full (or a size limit was reached)"
     elif "disk i/o" in low:
         why = "the disk is full or failing (disk I/O error)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from infra.io.datasets import read_dataset
 from infra.store.base import Conflict, Store, StoreError, sha256_of
 from infra.store.gpkg import GeoPackageStore
 from infra.store.postgis import PostGISStore, is_url
+
+log = logging.getLogger(__name__)
 
 #: The environment variable that names the store (a GeoPackage path or a ``postgresql://`` URL).
 ENV = "TRACKER_STORE"
@@ -68,4 +71,6 @@ def open_store(location: str | Path | None = None, *, initialise: bool = True) -
             pass  # another process recorded it first
         if store.latest_id() is None:
             raise StoreError(f"the store {store.location} could not be given its first revision")
+        log.info("a new store: %s, with the embedded default data as revision 1 (if you meant another store, "
+                 "check --store or TRACKER_STORE)", store.location)
     return store

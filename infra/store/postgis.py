@@ -13,10 +13,11 @@ that nobody committed since its base.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import uuid
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -39,6 +40,7 @@ except ImportError:  # pragma: no cover - the GeoPackage store needs none of it
 _PG_TYPE = {"text": "text", "int": "bigint", "float": "double precision", "bool": "boolean", "date": "timestamp"}
 _LIGHT = ("id, created_at, user_name, kind, file_name, file_sha256, mode, message, read, imported, repaired, "
           "rejected, parent, manifest, key, figures")
+log = logging.getLogger(__name__)
 _LOCK = 0x7472_6163  # the advisory lock every commit takes ("trac")
 
 
@@ -77,7 +79,6 @@ class PostGISStore(Store):
         self.schema = schema_name or os.environ.get("TRACKER_PG_SCHEMA", "tracker")
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", self.schema):
             raise StoreError(f"schema name {self.schema!r}: use lower-case letters, digits and _")
-        self._pending: list[tuple[str, str, pd.DataFrame]] = []
         with self._connect() as con:
             ready = con.execute("SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
                                 (f"{self.schema}.revisions", f"{self.schema}.versions")).fetchone()[0]
@@ -85,43 +86,74 @@ class PostGISStore(Store):
                 self._prepare(con)
 
     def _prepare(self, con) -> None:
-        """Create the extension, the schema and the bookkeeping tables."""
-        try:
-            con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFile,
-                psycopg.errors.FeatureNotSupported) as exc:
-            raise StoreError(f"{self.location}: PostGIS is not available ({exc.diag.message_primary}); ask the "
-                             "database's administrator to install it and run CREATE EXTENSION postgis") from exc
-        except psycopg.Error as exc:
-            raise StoreError(f"cannot prepare the store {self.location}: {str(exc).strip()}") from exc
+        """Create the extension, the schema and the bookkeeping tables (once, under the store's lock)."""
         s = sql.Identifier(self.schema)
-        con.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(s))
-        con.execute(sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {}.revisions (id serial PRIMARY KEY, created_at text NOT NULL, "
-            "user_name text NOT NULL, kind text NOT NULL, file_name text, file_sha256 text, mode text, "
-            "message text, read integer, imported integer, repaired integer, rejected integer, parent integer, "
-            "manifest jsonb NOT NULL, key text NOT NULL, figures jsonb, changes jsonb, report jsonb)").format(s))
-        con.execute(sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {}.versions (version text PRIMARY KEY, frame text NOT NULL, "
-            "content text NOT NULL, rows integer NOT NULL, provenance jsonb NOT NULL, kinds jsonb NOT NULL, "
-            "table_name text NOT NULL)").format(s))
-        con.execute(sql.SQL("CREATE INDEX IF NOT EXISTS versions_content ON {}.versions (frame, content)"
-                            ).format(s))
+        try:
+            with con.transaction():
+                con.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))  # two first uses at once: one prepares
+                try:
+                    with con.transaction():
+                        con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFile,
+                        psycopg.errors.FeatureNotSupported) as exc:
+                    raise StoreError(f"{self.location}: PostGIS is not available ({exc.diag.message_primary}); ask "
+                                     "the database's administrator to install it and run CREATE EXTENSION postgis"
+                                     ) from exc
+                con.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(s))
+                con.execute(sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {}.revisions (id serial PRIMARY KEY, created_at text NOT NULL, "
+                    "user_name text NOT NULL, kind text NOT NULL, file_name text, file_sha256 text, mode text, "
+                    "message text, read integer, imported integer, repaired integer, rejected integer, "
+                    "parent integer, manifest jsonb NOT NULL, key text NOT NULL, figures jsonb, changes jsonb, "
+                    "report jsonb)").format(s))
+                con.execute(sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {}.versions (version text PRIMARY KEY, frame text NOT NULL, "
+                    "content text NOT NULL, rows integer NOT NULL, provenance jsonb NOT NULL, kinds jsonb NOT NULL, "
+                    "table_name text NOT NULL)").format(s))
+                con.execute(sql.SQL("CREATE INDEX IF NOT EXISTS versions_content ON {}.versions (frame, content)"
+                                    ).format(s))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StoreError(f"cannot prepare the store {self.location}: {exc.diag.message_primary}; the first use "
+                             f"of a database needs a role that may create the schema {self.schema} (GRANT CREATE ON "
+                             "DATABASE …), or an administrator who runs it once") from exc
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot prepare the store {self.location}: {self._scrub(exc)}") from exc
 
     @staticmethod
-    def redact(url: str) -> str:
-        """The URL without its password."""
+    def secrets(url: str) -> list[str]:
+        """The passwords a URL holds (in the user part or as ``?password=``), as written and decoded."""
         parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
+        found = [parts.password] if parts.password else []
+        try:
+            found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password" and v]
+        except ValueError:
+            pass
+        return sorted({x for p in found for x in (p, unquote(p))} - {""}, key=len, reverse=True)
+
+    @classmethod
+    def redact(cls, url: str) -> str:
+        """The URL without its passwords (user part and ``?password=``)."""
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = netloc.rsplit("@", 1)
+            netloc = netloc[0].split(":", 1)[0] + ":***@" + netloc[1]
+        query = "&".join(("password=***" if q.split("=", 1)[0] == "password" else q)
+                         for q in parts.query.split("&")) if parts.query else ""
+        return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+    def _scrub(self, exc: BaseException | str) -> str:
+        """An error's text without any password of the store's URL (libpq repeats what it could not parse)."""
+        text = str(exc).strip()
+        for secret in self.secrets(self.url):
+            text = text.replace(secret, "***")
+        return text
 
     def _connect(self):
         try:
             return psycopg.connect(self.url, connect_timeout=10)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot reach the store {self.location}: {str(exc).strip()}") from exc
+            raise StoreError(f"cannot reach the store {self.location}: {self._scrub(exc)}") from exc
 
     def _q(self, text: str) -> sql.Composed:
         return sql.SQL(text).format(s=sql.Identifier(self.schema))
@@ -181,9 +213,7 @@ class PostGISStore(Store):
 
     # --- writing ------------------------------------------------------------------------
     def _write_frame(self, frame: str, data: pd.DataFrame) -> tuple[str, list]:
-        vid = uuid.uuid4().hex[:12]
-        self._pending.append((frame, vid, data))  # written in the commit's transaction
-        return vid, schema(data)
+        return uuid.uuid4().hex[:12], schema(data)  # the rows are written in the commit's transaction
 
     def _create_and_copy(self, cur, frame: str, vid: str, data: pd.DataFrame) -> None:
         kinds = schema(data)
@@ -202,8 +232,8 @@ class PostGISStore(Store):
         if spatial:
             cur.execute(sql.SQL("CREATE INDEX ON {} USING gist (geom)").format(table))
 
-    def _commit(self, revision: Revision, versions: list[Version], *, base: int | None) -> Revision:
-        pending, self._pending = self._pending, []
+    def _commit(self, revision: Revision, versions: list[Version], *, base: int | None,
+                rows: dict[str, pd.DataFrame]) -> Revision:
         try:
             with self._connect() as con, con.transaction(), con.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
@@ -213,8 +243,8 @@ class PostGISStore(Store):
                     raise Conflict(f"the store changed while this was being prepared: revision {latest[0]} by "
                                    f"{latest[1]} at {latest[2]} came after revision {base}; nothing was written — "
                                    "run it again on the latest revision")
-                for frame, vid, data in pending:
-                    self._create_and_copy(cur, frame, vid, data)
+                for v in versions:
+                    self._create_and_copy(cur, v.frame, v.version, rows[v.version])
                 for v in versions:
                     cur.execute(self._q("INSERT INTO {s}.versions VALUES (%s, %s, %s, %s, %s, %s, %s)"),
                                 (v.version, v.frame, v.content, v.rows, dumps(v.provenance),
@@ -229,15 +259,31 @@ class PostGISStore(Store):
                      dumps(revision.figures), dumps(revision.changes), dumps(revision.report)),
                 ).fetchone()[0]
                 for frame in FRAMES:
-                    view = sql.Identifier(self.schema, f"{frame}_latest")
-                    cur.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(view))
-                    if frame in revision.manifest:
-                        source = sql.Identifier(self.schema, _table(frame, revision.manifest[frame]))
-                        cur.execute(sql.SQL("CREATE VIEW {} AS SELECT * FROM {}").format(view, source))
+                    self._point_view(con, cur, frame, revision.manifest.get(frame))
         except psycopg.Error as exc:
-            raise StoreError(f"cannot write to the store {self.location}: {str(exc).strip()}; the store stays at "
+            raise StoreError(f"cannot write to the store {self.location}: {self._scrub(exc)}; the store stays at "
                              "its previous revision") from exc
         return dataclasses.replace(revision, id=rid)
+
+
+    def _point_view(self, con, cur, frame: str, version: str | None) -> None:
+        """``<frame>_latest`` shows ``version``; a view someone built on it never blocks a revision (a warning)."""
+        view = sql.Identifier(self.schema, f"{frame}_latest")
+        attempts = [sql.SQL("DROP VIEW IF EXISTS {}").format(view)]
+        if version is not None:
+            source = sql.Identifier(self.schema, _table(frame, version))
+            attempts = [sql.SQL("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}").format(view, source),
+                        sql.SQL("DROP VIEW IF EXISTS {v}; CREATE VIEW {v} AS SELECT * FROM {s}").format(v=view,
+                                                                                                    s=source)]
+        for statement in attempts:
+            try:
+                with con.transaction():  # a savepoint: a failed attempt leaves the revision's transaction intact
+                    cur.execute(statement)
+                return
+            except psycopg.Error as exc:
+                why = exc.diag.message_primary or str(exc)
+        log.warning("%s.%s_latest still shows an earlier revision (%s); the revision is saved — drop or change "
+                    "the objects that depend on the view", self.schema, frame, why)
 
 
 _NULL = "\\N"

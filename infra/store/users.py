@@ -149,8 +149,12 @@ class Users:
                 lines.append(f'password = "{user.password}"')
             lines.append("")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("\n".join(lines), encoding="utf-8")
-        self.path.chmod(0o600)
+        # owner-only from its first byte, and whole or not at all: a new file beside it, then one rename
+        part = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("\n".join(lines))
+        os.replace(part, self.path)
         return self.path
 
 
