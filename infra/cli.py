@@ -25,7 +25,7 @@ from infra.io import KINDS, UnreadableFile, import_file, read_dataset, write_dat
 from infra.io.population import read_population
 from infra.plan import series_dates
 from infra.store import merge_into
-from infra.views import MapView, map_for_export, unit_table
+from infra.views import MapView, map_for_export, standalone_html, unit_table
 
 log = logging.getLogger("infra")
 
@@ -87,8 +87,8 @@ def _export_map(args: argparse.Namespace) -> int:
         return 2
     view = MapView(layer=args.layer, as_of=args.as_of, units=tuple(args.unit or ()), metric=args.metric,
                    technology=args.technology, operator=args.operator, footprints=args.footprints or "")
-    m = map_for_export(ds, view, options=ModelOptions(model=args.model))
-    path = write_html(m.get_root().render(), args.output)
+    doc = map_for_export(ds, view, options=ModelOptions(model=args.model))
+    path = write_html(standalone_html(doc), args.output)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
 
