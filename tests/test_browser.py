@@ -201,8 +201,8 @@ def test_clicking_a_district_selects_it(app_page, default_ds):
 
 def first_site(frame) -> list[float]:
     return frame.evaluate("""() => {
-      const s = window.itt.sites(), i = s._groups()[0][1][0];
-      return [s._sites.lat[i], s._sites.lon[i]];
+      const s = window.itt.sites(), i = s.groups()[0][1][0];
+      return [s.canvas._sites.lat[i], s.canvas._sites.lon[i]];
     }""")
 
 

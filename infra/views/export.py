@@ -79,8 +79,14 @@ def standalone_html(doc: MapDoc) -> str:
     The same document gives the same bytes (the parts in the order the state names them).
     """
     heading = (doc.state.get("title") or {}).get("heading", "Hanoi telecom map")
-    parts = "\n".join(f'<script type="application/json" data-part="{ref}">{body.decode("utf-8")}</script>'
-                      for ref, body in doc.parts.items())
+    popups = doc.state["sites"]["popups"]
+
+    def scripts(refs: list[str]) -> str:
+        return "\n".join(f'<script type="application/json" data-part="{ref}">{doc.parts[ref].decode("utf-8")}</script>'
+                         for ref in refs)
+
+    first = scripts([ref for ref in doc.parts if ref != popups])
+    later = scripts([popups])  # after the script that draws: read on a site's first click, not before the drawing
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -88,6 +94,6 @@ def standalone_html(doc: MapDoc) -> str:
         f"<style>{leaflet_css_inline()}</style>\n<style>{asset_text('itt_map.css')}</style>\n"
         f"<script>{_script(asset_text('leaflet.js'))}</script>\n<script>{_script(asset_text('itt_map.js'))}</script>\n"
         '</head>\n<body>\n<div id="itt-map"></div>\n'
-        f'<script type="application/json" id="itt-state">{to_json(doc.state)}</script>\n{parts}\n'
-        "<script>IttMap.fromDocument();</script>\n</body>\n</html>\n"
+        f'<script type="application/json" id="itt-state">{to_json(doc.state)}</script>\n{first}\n'
+        f"<script>IttMap.fromDocument();</script>\n{later}\n</body>\n</html>\n"
     )

@@ -26,9 +26,13 @@ def site_history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
     def fmt(d: pd.Series) -> pd.Series:
         return d.dt.strftime("%Y-%m-%d").fillna("")
 
-    r = radios.sort_values(["technology", "operator", "on_date"])
-    lines = ("\n" + r["technology"] + np.where(r["pilot"], " pilot", "") + " " + r["operator"].astype(str)
-             + " " + fmt(r["on_date"]) + "–" + fmt(r["off_date"])).groupby(r["site_id"]).agg("".join)
+    r = radios.sort_values(["site_id", "technology", "operator", "on_date"])
+    text = ("\n" + r["technology"].astype(str) + np.where(r["pilot"], " pilot", "") + " " + r["operator"].astype(str)
+            + " " + fmt(r["on_date"]) + "–" + fmt(r["off_date"])).tolist()
+    ids = r["site_id"].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]  # one slice of lines per site (pandas' "".join per group is 50x slower)
+    lines = pd.Series(["".join(text[a:b]) for a, b in zip(starts, ends, strict=True)], index=ids[starts], dtype=object)
     head = (sites["name"].fillna(sites["site_id"]).astype(str) + " (" + sites["site_id"].astype(str) + ")\n"
             + sites["mast_class"].astype(str) + " · " + sites["owner"].fillna("").astype(str) + " · built "
             + fmt(sites["built_on"])

@@ -21,6 +21,7 @@
   window.addEventListener("message", (event) => {
     if (!event.data || event.data.type !== "streamlit:render") return;
     const args = event.data.args;
+    itt.receivedAt = Date.now();  // when the state arrived (the benchmark splits server and browser time by it)
     if (args.height !== height) {
       height = args.height;
       document.body.style.height = `${height}px`;

@@ -26,35 +26,47 @@
     return out;
   }
 
-  /* Points of one layer on a canvas of their own, above the units. */
-  const Points = L.Layer.extend({
-    initialize: function (sites, spec, zIndex, onClick) {
+  /* Every layer of sites on one canvas above the units: one bitmap to allocate and composite, however many
+   * layers are shown; a pan moves it with the map, and it is redrawn once the pan ends. */
+  const PointsCanvas = L.Layer.extend({
+    initialize: function (sites, onClick) {
       this._sites = sites;
-      this._spec = spec;
-      this._mask = bits(spec.mask, sites.n);
-      this._zIndex = zIndex;
       this._onClick = onClick;
-      this.count = this._mask.reduce((a, b) => a + b, 0);
+      this._layers = [];
+      this._hold = false;
     },
     onAdd: function (map) {
-      const pane = "itt-points-" + this._zIndex;
-      if (!map.getPane(pane)) map.createPane(pane).style.zIndex = String(450 + this._zIndex);
+      if (!map.getPane("itt-points")) map.createPane("itt-points").style.zIndex = "450";
       this._canvas = el("canvas", {class: "itt-points leaflet-zoom-hide"});
       this._canvas.style.position = "absolute";
       this._canvas.style.pointerEvents = "none";
-      map.getPane(pane).appendChild(this._canvas);
-      map.on("moveend zoomend resize viewreset", this._redraw, this);
-      if (this._spec.interactive) map.on("click", this._click, this);
-      this._redraw();
+      map.getPane("itt-points").appendChild(this._canvas);
+      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      map.on("click", this._click, this);
+      this.redraw();
     },
     onRemove: function (map) {
-      map.off("moveend zoomend resize viewreset", this._redraw, this);
+      map.off("moveend zoomend resize viewreset", this.redraw, this);
       map.off("click", this._click, this);
       this._canvas.remove();
-      this.drawn = 0;
     },
-    _redraw: function () {
-      const map = this._map, s = this._sites, size = map.getSize(), pad = size.multiplyBy(0.5);
+    attach: function (layer) {
+      this._layers.push(layer);
+      this._layers.sort((a, b) => a.order - b.order);
+      this.redraw();
+    },
+    detach: function (layer) {
+      this._layers = this._layers.filter((l) => l !== layer);
+      this.redraw();
+    },
+    hold: function (on) {  // attach many layers, then draw once
+      this._hold = on;
+      if (!on) this.redraw();
+    },
+    redraw: function () {
+      const map = this._map;
+      if (!map || this._hold) return;
+      const t0 = performance.now(), s = this._sites, size = map.getSize(), pad = size.multiplyBy(0.25).round();
       const topLeft = map.containerPointToLayerPoint([0, 0]).subtract(pad).round();
       const w = size.x + 2 * pad.x, h = size.y + 2 * pad.y, dpr = window.devicePixelRatio || 1;
       const c = this._canvas;
@@ -63,45 +75,41 @@
       const ctx = c.getContext("2d");
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const crs = map.options.crs, scale = crs.scale(map.getZoom()) / crs.scale(0), origin = map.getPixelOrigin();
-      const ox = origin.x + topLeft.x, oy = origin.y + topLeft.y, r = this._spec.radius;
-      const groups = this._groups(), xs = new Float32Array(s.n), ys = new Float32Array(s.n);
-      let drawn = 0;
-      for (const [colour, members] of groups) {
-        ctx.beginPath();
-        for (const i of members) {
-          const x = s.px[i] * scale - ox, y = s.py[i] * scale - oy;
-          xs[i] = x + topLeft.x; ys[i] = y + topLeft.y;  // layer points, for clicks
-          if (x < -r || y < -r || x > w + r || y > h + r) continue;
-          ctx.moveTo(x + r, y);
-          ctx.arc(x, y, r, 0, 2 * Math.PI);
-          drawn++;
+      const ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+      const xs = this._xs && this._xs.length === s.n ? this._xs : new Float32Array(s.n);
+      const ys = this._ys && this._ys.length === s.n ? this._ys : new Float32Array(s.n);
+      for (let i = 0; i < s.n; i++) { xs[i] = s.px[i] * scale - ox; ys[i] = s.py[i] * scale - oy; }
+      for (const layer of this._layers) {
+        const r = layer.spec.radius;
+        let drawn = 0;
+        for (const [colour, members] of layer.groups()) {
+          ctx.beginPath();
+          for (const i of members) {
+            const x = xs[i], y = ys[i];
+            if (x < -r || y < -r || x > w + r || y > h + r) continue;
+            ctx.moveTo(x + r, y);
+            ctx.arc(x, y, r, 0, 2 * Math.PI);
+            drawn++;
+          }
+          ctx.fillStyle = colour; ctx.globalAlpha = 0.8; ctx.fill();
+          ctx.globalAlpha = 1; ctx.lineWidth = 0.6; ctx.strokeStyle = colour; ctx.stroke();
         }
-        ctx.fillStyle = colour; ctx.globalAlpha = 0.8; ctx.fill();
-        ctx.globalAlpha = 1; ctx.lineWidth = 0.6; ctx.strokeStyle = colour; ctx.stroke();
+        layer.drawn = drawn;
       }
-      this._xs = xs; this._ys = ys; this.drawn = drawn;
+      this._xs = xs; this._ys = ys; this._offset = topLeft; this.ms = performance.now() - t0;
     },
-    _groups: function () {  // [colour, indices] in drawing order (the commonest class first, the rarest on top)
-      if (this._cached) return this._cached;
-      const spec = this._spec, s = this._sites, byClass = Array.isArray(spec.colours);
-      const lists = new Map();
-      for (let i = 0; i < s.n; i++) {
-        if (!this._mask[i]) continue;
-        const key = byClass ? s.cls[i] : 0;
-        if (!lists.has(key)) lists.set(key, []);
-        lists.get(key).push(i);
-      }
-      const keys = byClass ? spec.order.filter((k) => lists.has(k)) : [...lists.keys()];
-      this._cached = keys.map((k) => [byClass ? spec.colours[k] : spec.colour, lists.get(k)]);
-      return this._cached;
-    },
-    hit: function (layerPoint) {  // the nearest drawn point under a click, or -1
-      let best = -1, bestD = (this._spec.radius + 3) ** 2;
-      const x = layerPoint.x, y = layerPoint.y;
-      for (const [, members] of this._groups()) {
-        for (const i of members) {
-          const d = (this._xs[i] - x) ** 2 + (this._ys[i] - y) ** 2;
-          if (d <= bestD) { bestD = d; best = i; }
+    hit: function (layerPoint) {  // the nearest site drawn by an interactive layer under a click, or -1
+      let best = -1;
+      if (!this._xs) return best;
+      const x = layerPoint.x - this._offset.x, y = layerPoint.y - this._offset.y;
+      for (const layer of this._layers) {
+        if (!layer.spec.interactive) continue;
+        let bestD = (layer.spec.radius + 3) ** 2;
+        for (const [, members] of layer.groups()) {
+          for (const i of members) {
+            const d = (this._xs[i] - x) ** 2 + (this._ys[i] - y) ** 2;
+            if (d <= bestD) { bestD = d; best = i; }
+          }
         }
       }
       return best;
@@ -110,6 +118,33 @@
       if (this._map.getContainer().classList.contains("itt-measuring")) return;  // the click measures
       const i = this.hit(e.layerPoint);
       if (i >= 0) this._onClick(i, e);
+    },
+  });
+
+  /* One layer of sites (a mask over the sites, colours, a radius), drawn by the shared canvas. */
+  const Points = L.Layer.extend({
+    initialize: function (canvas, spec, order) {
+      this.canvas = canvas;
+      this.spec = spec;
+      this.order = order;
+      this._mask = bits(spec.mask, canvas._sites.n);
+      this.count = this._mask.reduce((a, b) => a + b, 0);
+    },
+    onAdd: function () { this.canvas.attach(this); },
+    onRemove: function () { this.canvas.detach(this); this.drawn = 0; },
+    groups: function () {  // [colour, indices] in drawing order (the commonest class first, the rarest on top)
+      if (this._groups) return this._groups;
+      const spec = this.spec, s = this.canvas._sites, byClass = Array.isArray(spec.colours);
+      const lists = new Map();
+      for (let i = 0; i < s.n; i++) {
+        if (!this._mask[i]) continue;
+        const key = byClass ? s.cls[i] : 0;
+        if (!lists.has(key)) lists.set(key, []);
+        lists.get(key).push(i);
+      }
+      const keys = byClass ? spec.order.filter((k) => lists.has(k)) : [...lists.keys()];
+      this._groups = keys.map((k) => [byClass ? spec.colours[k] : spec.colour, lists.get(k)]);
+      return this._groups;
     },
   });
 
@@ -237,7 +272,7 @@
     const map = L.map(container, {preferCanvas: true, zoomControl: true});
     const parts = new Map();
     const visible = {};  // layer key → shown, kept across updates (the user's choice in the layer control)
-    let layers = [], control = null, boxes = null, lastBounds = null, tileNotice = null, seq = 0, state = null;
+    let canvas = null, layers = [], control = null, boxes = null, lastBounds = null, tileNotice = null, seq = 0, state = null;
     map.setView([21.03, 105.8], 10);
     L.control.scale().addTo(map);
     new Fullscreen().addTo(map);
@@ -287,8 +322,7 @@
           l.on("click", (e) => {
             L.DomEvent.stopPropagation(e);
             if (measure._line) { measure._add(e); return; }
-            const sites = layers.find((x) => x._ittSites && map.hasLayer(x));
-            const i = sites ? sites.hit(e.layerPoint) : -1;
+            const i = canvas ? canvas.hit(e.layerPoint) : -1;
             if (i >= 0) sitePopup(state, i, e.latlng);
             else if (onSelect) onSelect(f.properties.code);
           });
@@ -303,13 +337,15 @@
     }
 
     async function update(st) {
-      const mine = ++seq;
+      const mine = ++seq, t0 = performance.now();
       const [units, rawSites, ...extra] = await Promise.all([
         part(st.units.ref), part(st.sites.ref), ...st.overlays.map((o) => part(o.ref))]);
       if (mine !== seq) return;  // a newer state arrived meanwhile
+      const t1 = performance.now();
       state = st;
       const sites = sitesOf(rawSites);
       replacing = true;
+      if (canvas) canvas.hold(true);
       for (const l of layers) l.remove();
       if (control) control.remove();
       replacing = false;
@@ -336,11 +372,13 @@
       };
       add(unitsLayer(st, units), "units", st.units.name, true);
       st.overlays.forEach((o, k) => add(overlay(o, extra[k]), o.key, o.name, o.show));
-      st.points.forEach((p, k) => {
-        const layer = new Points(sites, p, k, (i, e) => sitePopup(state, i, e.latlng));
-        layer._ittSites = !!p.interactive;
-        add(layer, p.key, p.name, p.show);
-      });
+      if (!canvas || canvas._sites !== sites) {
+        if (canvas) canvas.remove();
+        canvas = new PointsCanvas(sites, (i, e) => sitePopup(state, i, e.latlng)).addTo(map);
+      }
+      canvas.hold(true);
+      st.points.forEach((p, k) => add(new Points(canvas, p, k), p.key, p.name, p.show));
+      canvas.hold(false);
       control.addTo(map);
       if (boxes) boxes.remove();
       boxes = el("div", {class: "itt-boxes"});
@@ -355,24 +393,25 @@
         if (st.bounds) map.fitBounds(st.bounds);
         else map.setView([21.03, 105.8], 10);
       }
+      api.timing = {parts_ms: t1 - t0, draw_ms: performance.now() - t1};  // where an update's time goes
       api.renders++;
     }
 
     const api = {
-      map, update, renders: 0,
+      map, update, renders: 0, timing: null,
       counts: () => {
-        const out = {polygons: 0, markers: 0, points: {}};
+        const out = {polygons: 0, markers: 0, points: {}, redraw_ms: canvas ? canvas.ms : 0};
         for (const l of layers) {
           if (!map.hasLayer(l)) continue;
           if (l._ittKey === "units") out.polygons = l.count;
           if (l instanceof Points) {
             out.points[l._ittKey] = l.count;
-            if (l._ittSites) out.markers = l.count;
+            if (l.spec.interactive) out.markers = l.count;
           }
         }
         return out;
       },
-      sites: () => layers.find((l) => l._ittSites),
+      sites: () => layers.find((l) => l instanceof Points && l.spec.interactive),
     };
     return api;
   }
