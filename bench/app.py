@@ -7,6 +7,7 @@ Figures are medians (with min–max) of several runs, in headless Debian Chromiu
 every request beyond the loopback refused (as on an intranet without internet):
 
 * map build in Python: the static parts of the default data (once per dataset) and a view's state;
+* the script alone (AppTest): cold, a date seen before, the Plan view;
 * ``streamlit run`` → the 30 districts drawn, each run a new server (split: server up, page and script
   until the map's state reaches the browser, parts fetched, drawn); a new session on the warm server;
 * interactions until the map is redrawn, with the bytes the browser received over the websocket and
@@ -68,23 +69,62 @@ def build(runs: int) -> None:
     print(f"[build] a view's map state (per view, cached): {figure(t_state)}")
 
 
+def apptest(runs: int) -> None:
+    """The script alone (Streamlit's AppTest runs it as a session would, without a browser)."""
+    from streamlit.testing.v1 import AppTest
+
+    t0 = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    print(f"[script] the Map page on the default data, cold (this process's first run, AppTest): "
+          f"{time.perf_counter() - t0:.2f} s")
+    slider = at.slider(key="as_of")
+    today = slider.value
+    at.slider(key="as_of").set_value(dt.date(2025, 12, 31)).run()
+    cached = []
+    for i in range(runs):
+        at.slider(key="as_of").set_value(today if i % 2 == 0 else dt.date(2025, 12, 31))
+        t = time.perf_counter()
+        at.run()
+        cached.append(time.perf_counter() - t)
+    print(f"[script] a date seen before, the Map page (AppTest): {figure(cached)}")
+    steps = (("Plan view, first opening (the series computed)", lambda: at.switch_page("app_pages/plan.py")),
+             ("Plan view, another target", lambda: at.selectbox(key="target_metric").set_value("sites_4g")),
+             ("Plan view, layer to commune_2025", lambda: at.selectbox(key="layer").set_value("commune_2025")))
+    for label, action in steps:
+        t = time.perf_counter()
+        action()
+        at.run()
+        print(f"[script] {label} (AppTest): {time.perf_counter() - t:.2f} s")
+
+
 # --- the browser -------------------------------------------------------------------------------------------------
 
 
 class Meter:
-    """Bytes the page receives: websocket frames (Streamlit's deltas) and HTTP bodies (the map's parts)."""
+    """Bytes the page receives (websocket frames: Streamlit's deltas; HTTP bodies: the map's files and parts), and
+    when the websocket opened and when a frame carrying the map's state arrived."""
 
     def __init__(self, page) -> None:
         self.ws = 0
         self.http = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.opened: float | None = None
+        self.map_sent: float | None = None
+        page.on("websocket", self._socket)
         page.on("requestfinished", self._request)
+
+    def _socket(self, ws) -> None:
+        self.opened = time.time()
+        ws.on("framereceived", self._frame)
 
     def _frame(self, payload) -> None:
         self.ws += len(payload)
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        if b"itt_map" in data:
+            self.map_sent = time.time()
 
     def _request(self, request) -> None:
-        if "/component/" in request.url:
+        if "/component/app_pages" in request.url:
             self.http += request.sizes()["responseBodySize"]
 
     def mark(self) -> tuple[int, int]:
@@ -97,23 +137,26 @@ def frame_of(page):
 
 
 def wait_drawn(page, before: int = 0, check: str = "true", timeout: float = 120):
-    """Wait until the map has drawn a state after ``before`` renders (the iframe may be new); returns its frame."""
+    """Wait until the map has drawn a state after ``before`` renders, in the same frame or in one that replaced it
+    (the old frame's window is tagged by :func:`timed`); returns the frame."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             frame = frame_of(page)
-            if frame and frame.evaluate(f"() => !!(window.itt && window.itt.renders > {before} && "
+            if frame and frame.evaluate(f"() => !!(window.itt && window.itt.renders > (window.__old ? {before} : 0) && "
                                         f"(s => {check})(window.itt.counts()))"):
                 return frame
         except Exception:  # noqa: BLE001 - the frame was replaced meanwhile: look again
             pass
         time.sleep(0.02)
-    raise TimeoutError("the map was not redrawn")
+    state = [f.evaluate("() => [!!window.__old, window.itt && window.itt.renders]") for f in page.frames[1:]]
+    page.screenshot(path=str(ROOT / "test-artifacts" / "bench-timeout.png"), full_page=True)
+    raise TimeoutError(f"the map was not redrawn (frames: {state})")
 
 
 def timed(page, meter: Meter, action, *, check: str = "true", new_frame: bool = False) -> dict:
     """Run ``action`` and wait for the map redrawn; time, bytes, and where the time went."""
-    before = 0 if new_frame else frame_of(page).evaluate("() => window.itt.renders")
+    before = 0 if new_frame else frame_of(page).evaluate("() => { window.__old = true; return window.itt.renders; }")
     ws0, http0 = meter.mark()
     start = time.time()
     action()
@@ -135,39 +178,58 @@ def report(label: str, runs: list[dict]) -> None:
           f"parts {figure([r['parts'] for r in runs])}, draw {figure([r['draw'] for r in runs])}")
 
 
+def open_app(b, url: str, ctx=None) -> dict:
+    """Open the app in a new page (of a new browser profile unless ``ctx``) until the districts are drawn."""
+    own = ctx is None
+    if own:
+        ctx = b.new_context(viewport={"width": 1400, "height": 1500})
+        refuse_outside(ctx)
+    page = ctx.new_page()
+    meter = Meter(page)
+    start = time.time()
+    page.goto(url)
+    frame = wait_drawn(page, 0, "s.polygons === 30")
+    done = time.time()
+    t = frame.evaluate("() => ({received: window.itt.receivedAt, timing: window.itt.timing})")
+    page.close()
+    if own:
+        ctx.close()
+    return {"start": start, "total": done - start, "page": meter.opened - start,
+            "script": meter.map_sent - meter.opened, "frame": t["received"] / 1000 - meter.map_sent,
+            "parts": t["timing"]["parts_ms"] / 1000,
+            "draw": t["timing"]["draw_ms"] / 1000}
+
+
+def where(runs: list[dict]) -> str:
+    return (f"Streamlit's page until its websocket opens {figure([r['page'] for r in runs])}, script run until the "
+            f"map's state is sent {figure([r['script'] for r in runs])}, map frame loaded and state delivered "
+            f"{figure([r['frame'] for r in runs])}, parts fetched {figure([r['parts'] for r in runs])}, drawn "
+            f"{figure([r['draw'] for r in runs])}")
+
+
 def startup(p, b, runs: int) -> None:
-    totals, ups, states, fetches, draws = [], [], [], [], []
-    warm = []
+    cold, ups, fresh, tab = [], [], [], []
     for _ in range(runs):
         t0 = time.time()
         with running_app() as url:
-            up = time.time()
+            ups.append(time.time() - t0)
+            first = open_app(b, url)
+            first["total"] += first["start"] - t0
+            cold.append(first)
+            fresh.append(open_app(b, url))  # a new session on this warm server, a browser that never saw the app
             ctx = b.new_context(viewport={"width": 1400, "height": 1500})
             refuse_outside(ctx)
-            page = ctx.new_page()
-            page.goto(url)
-            frame = wait_drawn(page, 0, "s.polygons === 30")
-            done = time.time()
-            t = frame.evaluate("() => ({received: window.itt.receivedAt, timing: window.itt.timing})")
-            totals.append(done - t0)
-            ups.append(up - t0)
-            states.append(t["received"] / 1000 - up)
-            fetches.append(t["timing"]["parts_ms"] / 1000)
-            draws.append(t["timing"]["draw_ms"] / 1000)
+            open_app(b, url, ctx)
+            tab.append(open_app(b, url, ctx))  # a new session in a browser that has the app's files cached
             ctx.close()
-            for _ in range(1 if len(warm) < runs - 1 else 1):  # a new session on this warm server
-                ctx = b.new_context(viewport={"width": 1400, "height": 1500})
-                refuse_outside(ctx)
-                page = ctx.new_page()
-                s = time.time()
-                page.goto(url)
-                wait_drawn(page, 0, "s.polygons === 30")
-                warm.append(time.time() - s)
-                ctx.close()
-    print(f"[browser] streamlit run → 30 districts drawn: {figure(totals)}")
-    print(f"          where: server up {figure(ups)}, page + first script run until the map's state arrives "
-          f"{figure(states)}, parts fetched {figure(fetches)}, drawn {figure(draws)}")
-    print(f"[browser] a new session on a warm server (new browser profile) → 30 districts drawn: {figure(warm)}")
+    print(f"[browser] streamlit run → 30 districts drawn: {figure([r['total'] for r in cold])}")
+    print(f"          where: server up {figure(ups)}, {where(cold)}")
+    print(f"[browser] a new session on a warm server, a browser that never saw the app → 30 districts drawn: "
+          f"{figure([r['total'] for r in fresh])}")
+    print(f"          where: {where(fresh)}")
+    print(f"[browser] a new session on a warm server, a new tab of a browser that has opened the app → drawn: "
+          f"{figure([r['total'] for r in tab])}")
+    print(f"          where: {where(tab)}")
 
 
 def interactions(p, b, runs: int) -> None:
@@ -185,19 +247,19 @@ def interactions(p, b, runs: int) -> None:
 
         for k in ("Home", "End"):  # both ends seen once
             timed(page, meter, key(k))
-        report("a date seen before", [timed(page, meter, key("Home" if i % 2 else "End")) for i in range(runs)])
+        report("a date seen before", [timed(page, meter, key("End" if i % 2 else "Home")) for i in range(runs)])
         slider.focus()
-        report("a new date", [timed(page, meter, key("ArrowLeft")) for _ in range(runs)])
+        report("a new date", [timed(page, meter, key("ArrowRight")) for _ in range(runs)])  # from 2019-01-01 on
 
         units = page.locator(f"{SIDEBAR} [data-testid='stMultiSelect']").nth(0)
         operators = page.locator(f"{SIDEBAR} [data-testid='stMultiSelect']").nth(1)
 
         def choose(box, text):
             def go():
-                box.click()
-                page.keyboard.type(text)
                 page.keyboard.press("Enter")
                 page.keyboard.press("Escape")
+            box.click()  # typing the name is the user's time, not the app's: the clock starts at Enter
+            page.keyboard.type(text)
             return go
 
         def clear(box):
@@ -207,8 +269,12 @@ def interactions(p, b, runs: int) -> None:
                                  (operators, "Viettel", "an operator (select, clear)")):
             timed(page, meter, choose(box, text))
             timed(page, meter, clear(box))
-            report(label, [timed(page, meter, choose(box, text) if i % 2 == 0 else clear(box)) for i in range(runs)])
-            timed(page, meter, clear(box)) if runs % 2 else None
+            got = []
+            for i in range(runs):
+                got.append(timed(page, meter, choose(box, text)) if i % 2 == 0 else timed(page, meter, clear(box)))
+            report(label, got)
+            if runs % 2:
+                timed(page, meter, clear(box))
 
         layer = page.locator(f"{SIDEBAR} [data-testid='stSelectbox']").first
 
@@ -223,7 +289,6 @@ def interactions(p, b, runs: int) -> None:
             timed(page, meter, pick(layer, name))
         report("an admin layer seen before", [timed(page, meter, pick(layer, names[i % 2])) for i in range(runs)])
 
-        nav = page.locator("[data-testid='stTopNavLinkContainer'], [data-testid='stNavLink'], header a")
 
         def view(name):
             return lambda: page.get_by_role("link", name=name).first.click()
@@ -244,8 +309,9 @@ def interactions(p, b, runs: int) -> None:
         print(f"[browser] view switch Map → Units, first opening (the series computed): {first_units:.2f} s")
         print(f"[browser] view switch Map → Units (table shown): {figure(to_units)}")
         report("view switch Units → Map", to_map)
-        del nav
 
+        tech = page.locator("[data-testid='stSelectbox']").filter(has_text="of technology")
+        timed(page, meter, pick(tech, "5G"))  # a 5G map: the models differ most for 5G
         model = page.locator(f"{SIDEBAR} [data-testid='stSelectbox']").nth(1)
         report("coverage model fixed → pathloss (new), then back (cached)",
                [timed(page, meter, pick(model, "pathloss")), timed(page, meter, pick(model, "fixed"))])
@@ -342,12 +408,15 @@ def hundred_thousand(p, b, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 runs of each instead of 5")
-    parser.add_argument("--only", choices=["build", "startup", "interactions", "exports", "100k"], action="append")
+    parser.add_argument("--only", choices=["build", "apptest", "startup", "interactions", "exports", "100k"],
+                        action="append")
     args = parser.parse_args()
     runs = 3 if args.quick else 5
-    only = set(args.only or ["build", "startup", "interactions", "exports", "100k"])
+    only = set(args.only or ["build", "apptest", "startup", "interactions", "exports", "100k"])
     if "build" in only:
         build(runs)
+    if "apptest" in only:
+        apptest(runs)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

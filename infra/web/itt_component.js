@@ -10,7 +10,9 @@
     window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, data), "*");
   }
   let clicks = 0, height = null;
-  const load = (ref) => fetch(`data/${ref}.json`).then((r) => {
+  // A part's URL names its content, so any copy the browser holds is right: "force-cache" takes it without asking
+  // the server again (after a view switch, in a new tab), and fetches it only the first time.
+  const load = (ref) => fetch(`data/${ref}.json`, {cache: "force-cache"}).then((r) => {
     if (!r.ok) throw new Error(`part ${ref}: HTTP ${r.status}`);
     return r.json();
   });
