@@ -41,6 +41,17 @@ def site_history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
     return pd.Series((head + radio_lines).to_numpy(), index=sites["site_id"].to_numpy())
 
 
+def texts(column: pd.Series) -> list[str]:
+    """A column as plain ``str`` for the page; a missing value (``NaN``, ``pd.NA``: any dtype) is ``""``.
+
+    Examples
+    --------
+    >>> texts(pd.Series(["quận", None], dtype="string"))
+    ['quận', '']
+    """
+    return [str(x) for x in column.astype(object).where(column.notna(), "")]
+
+
 def rounded(geometry: np.ndarray) -> np.ndarray:
     """Coordinates rounded to 5 decimals (about 1 m), for display only: keeps the parts small."""
     return shapely.transform(geometry, lambda c: np.round(c, 5))
@@ -108,8 +119,7 @@ def map_parts(ds: Dataset, *, history: pd.Series | None = None) -> MapParts:
         frame = ds.layer(layer)
         codes[layer] = frame["unit_code"].astype(str).tolist()
         units[layer] = add(geojson(frame, {"i": list(range(len(frame))), "code": codes[layer],
-                                           "name": frame["name"].astype(str).tolist(),
-                                           "type": frame["unit_type"].astype(str).tolist()}))
+                                           "name": texts(frame["name"]), "type": texts(frame["unit_type"])}))
     sites = ds.sites.to_crs(4326)
     classes = sorted(sites["mast_class"].astype(str).unique().tolist())
     cls = pd.Categorical(sites["mast_class"].astype(str), categories=classes).codes
