@@ -13,6 +13,7 @@ import base64
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -78,14 +79,15 @@ def publish(root: Path, parts: Mapping[str, bytes]) -> list[str]:
 
     A part's ref is its content hash, so a file once written never changes and a
     browser may keep it. Each file is written whole under a temporary name, then
-    renamed: a browser never reads half a part.
+    renamed: a browser never reads half a part, and two sessions (threads of one
+    server) publishing the same part at once each write their own copy.
     """
     written = []
     for ref, body in parts.items():
         target = root / "data" / f"{ref}.json"
         if target.exists():
             continue
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         tmp.write_bytes(body)
         os.replace(tmp, target)
         written.append(ref)
