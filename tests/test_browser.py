@@ -230,6 +230,8 @@ def test_own_controls_measure_and_fullscreen(app_page):
     frame.click(".itt-measure a")
     assert frame.inner_text(".itt-measure-result") == "" and "units=" not in page.url
     assert frame.is_visible(".itt-fullscreen a")
+    assert frame.get_attribute(".itt-fullscreen a", "title") == "Full screen"  # the state's words
+    assert frame.get_attribute(".itt-measure a", "aria-label") == "Measure a distance"
 
 
 def test_html_export_downloads(app_page, tmp_path):

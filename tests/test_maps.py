@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,10 +15,11 @@ import pytest
 from infra.views import map_parts
 from infra.views.coverage_map import MapView, coverage_map
 from infra.views.export import map_for_export, standalone_html
-from infra.views.maps import active_sites, mask, part, selected_unit, to_json, unmask
+from infra.views.maps import active_sites, map_words, mask, part, selected_unit, to_json, unmask
 
 EVIL = "<img src=x onerror=alert(1)>"
 CLOSE = "</script><script>alert(1)</script>"
+WEB = Path(__file__).resolve().parent.parent / "infra" / "web"
 
 
 def test_every_unit_of_each_layer_is_drawn(default_ds):
@@ -114,3 +117,14 @@ def test_a_change_of_values_leaves_the_static_parts_alone(default_ds):
     assert a.state["units"]["ref"] == b.state["units"]["ref"] and a.state["sites"] == b.state["sites"]
     assert a.state["points"] != b.state["points"]
     assert len(to_json(b.state)) < 20_000  # what a rerun sends for the map
+
+
+def test_the_renderer_says_only_the_words_the_state_carries(default_ds):
+    """The renderer's own texts (buttons, hints, tooltips) come from the state, where a translation can reach them."""
+    js = "".join((WEB / name).read_text(encoding="utf-8") for name in ("itt_map.js", "itt_component.js"))
+    used = set(re.findall(r'say\("(\w+)"', js))
+    words = coverage_map(default_ds, MapView(), pd.Series(dtype=float)).state["words"]
+    assert words == map_words() and used == set(words)  # every word used is there, and none is left unused
+    code = re.sub(r"(?<!:)//[^\n]*", "", re.sub(r"/\*.*?\*/", "", js, flags=re.S))  # comments aside, no English
+    assert "const say" in code and len(code) > len(js) / 2  # (the comments are gone, the code is not)
+    assert not re.findall(r"[\"'`][A-Z][a-z]+ [a-z]+[^\"'`\n]*[\"'`]", code)  # sentence is left in the code

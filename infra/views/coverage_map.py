@@ -22,7 +22,7 @@ from infra.engine.footprints import footprints
 from infra.engine.lookup import positions
 from infra.engine.model import radio_ranges
 from infra.views.map_parts import MapParts, geojson, map_parts
-from infra.views.maps import MAST_COLOURS, MapDoc, mask, part, ticks
+from infra.views.maps import MAST_COLOURS, MapDoc, map_words, mask, part, ticks
 
 TECH_COLOURS: dict[str, str] = {"2G": "#8c564b", "2G off": "#bbbbbb", "3G": "#9467bd", "4G": "#1f77b4",
                                 "5G": "#d62728", "5G pilot": "#ff7f0e"}
@@ -168,7 +168,7 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, parts: MapPar
              "legend": {"title": "Technology · mast class", "items": [*TECH_COLOURS.items(), *MAST_COLOURS.items()]},
              "notice_title": "Approximate / synthetic data",
              "notices": ds.notices() or ["No approximate or synthetic data in this view."],
-             "bounds": bounds, "tiles": TILES, "title": None}
+             "bounds": bounds, "tiles": TILES, "title": None, "words": map_words()}
     return MapDoc(state=state, parts=blobs)
 
 

@@ -22,6 +22,30 @@ import numpy as np
 
 from infra.engine.asof import active
 
+
+def map_words() -> dict[str, str]:
+    """The renderer's own texts: its buttons, hints, tooltips and warnings, as the page shows them.
+
+    They travel in the map's state rather than in the JavaScript, so that the app's
+    translation reaches the map too; the renderer fills each ``{placeholder}`` with
+    the named value and sets the result as text.
+    """
+    return {
+        "fullscreen": "Full screen",
+        "measure": "Measure a distance",
+        "measure_hint": "Click on the map to measure.",
+        "metres": "{metres} m",
+        "kilometres": "{km} km",
+        "loading_history": "Loading the site's history…",
+        "tooltip_unit": "Unit: {name}",
+        "tooltip_code": "Code: {code}",
+        "tooltip_value": "{caption}: {value}",
+        "tiles_failed": "The base map's tiles cannot load (no internet here?): the units, sites, legends and "
+                        "notices are drawn without them.",
+        "failed": "The map could not be drawn: {error}",
+    }
+
+
 #: Colour per mast class (bulky classes in warm colours).
 MAST_COLOURS: dict[str, str] = {
     "A1a": "#1b9e77", "A1b": "#66a61e", "A2a": "#d95f02", "A2b": "#e7298a",

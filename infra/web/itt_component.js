@@ -33,7 +33,7 @@
     itt.update(args.state).catch((err) => {
       const box = document.createElement("div");
       box.className = "itt-box itt-tiles";
-      box.textContent = `The map could not be drawn: ${err}`;
+      box.textContent = itt.say("failed", {error: String(err)});
       itt.map.getContainer().appendChild(box);
     });
   });

@@ -15,6 +15,10 @@
     return e;
   }
 
+  function fill(template, values) {  // a text of the state's words with its {placeholders} filled in
+    return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  }
+
   function escapeHtml(text) {  // for the few Leaflet APIs that take HTML (layer control names, attribution)
     return String(text).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
       "'": "&#39;"}[c]));
@@ -157,12 +161,18 @@
     return svg;
   }
 
-  /* A button that puts the map in full screen and back. */
+  function label(a, text) {
+    a.setAttribute("title", text);
+    a.setAttribute("aria-label", text);
+  }
+
+  /* A button that puts the map in full screen and back. `options.say(key, values)` gives its words. */
   const Fullscreen = L.Control.extend({
     options: {position: "topleft"},
     onAdd: function (map) {
       const bar = el("div", {class: "leaflet-bar itt-fullscreen"});
-      const a = el("a", {href: "#", role: "button", title: "Full screen", "aria-label": "Full screen"});
+      const a = this._a = el("a", {href: "#", role: "button"});
+      this.label();
       a.appendChild(icon("M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4"));
       bar.appendChild(a);
       L.DomEvent.disableClickPropagation(bar);
@@ -175,6 +185,7 @@
       document.addEventListener("fullscreenchange", () => map.invalidateSize());
       return bar;
     },
+    label: function () { if (this._a) label(this._a, this.options.say("fullscreen")); },
   });
 
   /* Distance measure: a click on the ruler starts it, clicks on the map add points, the ruler again ends it. */
@@ -182,7 +193,8 @@
     options: {position: "topleft"},
     onAdd: function (map) {
       const bar = el("div", {class: "leaflet-bar itt-measure"});
-      const a = el("a", {href: "#", role: "button", title: "Measure a distance", "aria-label": "Measure a distance"});
+      const a = this._a = el("a", {href: "#", role: "button"});
+      this.label();
       a.appendChild(icon("M1 11L11 1l4 4L5 15zM4 8l2 2M6 6l2 2M8 4l2 2"));
       this._out = el("div", {class: "itt-measure-result"});
       bar.appendChild(a);
@@ -203,14 +215,17 @@
       this._line = L.polyline([], {color: "#222", weight: 2, dashArray: "4 4", interactive: false}).addTo(map);
       map.on("click", this._add, this);
       map.getContainer().classList.add("itt-measuring");
-      this._out.textContent = "Click on the map to measure.";
+      this._out.textContent = this.options.say("measure_hint");
     },
+    label: function () { if (this._a) label(this._a, this.options.say("measure")); },
     _add: function (e) {
       this._line.addLatLng(e.latlng);
       const pts = this._line.getLatLngs();
       let metres = 0;
       for (let i = 1; i < pts.length; i++) metres += this._map.distance(pts[i - 1], pts[i]);
-      this._out.textContent = metres < 1000 ? `${metres.toFixed(0)} m` : `${(metres / 1000).toFixed(2)} km`;
+      const say = this.options.say;
+      this._out.textContent = metres < 1000 ? say("metres", {metres: metres.toFixed(0)})
+        : say("kilometres", {km: (metres / 1000).toFixed(2)});
     },
   });
 
@@ -273,10 +288,12 @@
     const parts = new Map();
     const visible = {};  // layer key → shown, kept across updates (the user's choice in the layer control)
     let canvas = null, layers = [], control = null, boxes = null, lastBounds = null, tileNotice = null, seq = 0, state = null;
+    let words = {};  // the renderer's own texts, from the state (infra.views.maps.map_words)
+    const say = (key, values) => fill(words[key], values || {});
     map.setView([21.03, 105.8], 10);
     L.control.scale().addTo(map);
-    new Fullscreen().addTo(map);
-    const measure = new Measure().addTo(map);
+    const fullscreen = new Fullscreen({say}).addTo(map);
+    const measure = new Measure({say}).addTo(map);
     let replacing = false;  // layers removed by an update are not the user's choice
     map.on("overlayadd overlayremove", (e) => {
       if (e.layer._ittKey && !replacing) visible[e.layer._ittKey] = e.type === "overlayadd";
@@ -299,7 +316,7 @@
     }
 
     async function sitePopup(st, i, latlng) {
-      const content = el("div", {class: "itt-popup"}, "Loading the site's history…");
+      const content = el("div", {class: "itt-popup"}, say("loading_history"));
       L.popup({maxWidth: 420}).setLatLng(latlng).setContent(content).openOn(map);
       const popups = await part(st.sites.popups);
       content.textContent = popups.text[i];
@@ -313,9 +330,9 @@
         style: (f) => ({fillColor: u.fill[f.properties.i], color: "#2c3e50", weight: 1, fillOpacity: 0.65}),
         onEachFeature: (f, l) => {
           const tip = el("div", {class: "itt-tooltip"});
-          tip.appendChild(el("div", {}, `Unit: ${f.properties.name}`));
-          tip.appendChild(el("div", {}, `Code: ${f.properties.code}`));
-          tip.appendChild(el("div", {}, `${u.caption}: ${u.text[f.properties.i]}`));
+          tip.appendChild(el("div", {}, say("tooltip_unit", {name: f.properties.name})));
+          tip.appendChild(el("div", {}, say("tooltip_code", {code: f.properties.code})));
+          tip.appendChild(el("div", {}, say("tooltip_value", {caption: u.caption, value: u.text[f.properties.i]})));
           l.bindTooltip(tip, {sticky: true});
           l.on("mouseover", () => l.setStyle({weight: 3}));
           l.on("mouseout", () => l.setStyle({weight: 1}));
@@ -338,6 +355,9 @@
 
     async function update(st) {
       const mine = ++seq, t0 = performance.now();
+      if (st.words) words = st.words;  // first, so that a failure below can be said
+      fullscreen.label();
+      measure.label();
       const [units, rawSites, ...extra] = await Promise.all([
         part(st.units.ref), part(st.sites.ref), ...st.overlays.map((o) => part(o.ref))]);
       if (mine !== seq) return;  // a newer state arrived meanwhile
@@ -357,8 +377,7 @@
         map._ittTiles.on("tileerror", () => {
           if (tileNotice) return;
           tileNotice = box("itt-tiles", "itt-box itt-tiles");
-          tileNotice.textContent = "The base map's tiles cannot load (no internet here?): the units, sites, " +
-            "legends and notices are drawn without them.";
+          tileNotice.textContent = say("tiles_failed");
           map.getContainer().appendChild(tileNotice);
         });
       }
@@ -398,7 +417,7 @@
     }
 
     const api = {
-      map, update, renders: 0, timing: null,
+      map, update, say, renders: 0, timing: null,
       counts: () => {
         const out = {polygons: 0, markers: 0, points: {}, redraw_ms: canvas ? canvas.ms : 0};
         for (const l of layers) {
