@@ -280,8 +280,10 @@ def test_exported_map_from_disk_draws_with_every_request_refused(browser, defaul
     click_map(page, lat, lon, zoom=17)
     page.wait_for_function("() => (document.querySelector('.itt-popup') || {}).innerText?.includes('onerror')")
     popup = page.evaluate("() => ({text: document.querySelector('.itt-popup').innerText,"
+                          " width: document.querySelector('.itt-popup').getBoundingClientRect().width,"
                           " imgs: document.querySelectorAll('.leaflet-popup-content img').length})")
     assert EVIL in popup["text"] and popup["imgs"] == 0
+    assert popup["width"] > 200  # one line per fact, not one word per line
     page.wait_for_timeout(500)
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "exported-map.png"))

@@ -317,9 +317,10 @@
 
     async function sitePopup(st, i, latlng) {
       const content = el("div", {class: "itt-popup"}, say("loading_history"));
-      L.popup({maxWidth: 420}).setLatLng(latlng).setContent(content).openOn(map);
+      const popup = L.popup({maxWidth: 420}).setLatLng(latlng).setContent(content).openOn(map);
       const popups = await part(st.sites.popups);
       content.textContent = popups.text[i];
+      popup.update();  // measured again for the history, not for the loading text
     }
 
     function unitsLayer(st, units) {
