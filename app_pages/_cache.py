@@ -7,6 +7,7 @@ to one browser session.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -14,11 +15,11 @@ import streamlit as st
 
 from infra import Dataset, engine
 from infra.engine import Engine, ModelOptions, PreparedLayers
+from infra.io import web
 from infra.plan import series_dates
 from infra.plan.series import HORIZON
 from infra.store import Store, open_store
-from infra.views import MapView, coverage_map, metric_values, site_history, unit_table
-from infra.views.maps import render_once
+from infra.views import MapDoc, MapParts, MapView, coverage_map, map_parts, metric_values, unit_table
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -64,17 +65,19 @@ def unit_table_of(data_key: str, opts: ModelOptions, as_of: dt.date, layer: str,
     return unit_table(_ds, layer=layer, as_of=as_of, engine=_eng, series=_series)[0]
 
 
-@st.cache_resource(max_entries=4)
-def history(data_key: str, _ds: Dataset) -> pd.Series:
-    """Popup text of every site of a dataset (independent of the view)."""
-    return site_history(_ds.sites, _ds.radios)
+@st.cache_resource(show_spinner="Preparing the map's boundaries and sites…", max_entries=4)
+def parts(data_key: str, _ds: Dataset) -> MapParts:
+    """The static parts of a dataset's maps (boundaries, sites, popups, zones), whatever the view."""
+    return map_parts(_ds)
 
 
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def built_map(data_key: str, opts: ModelOptions, mv: MapView, _ds: Dataset, _now: pd.DataFrame):
-    """The folium map of a view, built and rendered once (``st_folium(render=False)`` reuses the render).
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
+def map_doc(data_key: str, opts: ModelOptions, mv: MapView, _ds: Dataset, _now: pd.DataFrame) -> MapDoc:
+    """The map of a view: a small state naming the dataset's parts (:func:`parts`)."""
+    return coverage_map(_ds, mv, metric_values(_now, mv), parts=parts(data_key, _ds))
 
-    Its element ids are stable (:func:`infra.views.maps.stable_ids`), so every rerun sends
-    the same script: the component keeps its identity and the value of a click.
-    """
-    return render_once(coverage_map(_ds, mv, metric_values(_now, mv), history=history(data_key, _ds)))
+
+@st.cache_resource
+def served_dir() -> Path:
+    """The folder the map component is served from (page, renderer, Leaflet, parts), one per server process."""
+    return web.serve_dir()

@@ -31,7 +31,7 @@ from infra.plan import series_dates
 from infra.store import MODES, Change, Conflict, StoreError, apply_import, describe, open_store, with_districts
 from infra.store.base import sha256_of
 from infra.store.users import Users
-from infra.views import MapView, map_for_export, unit_table
+from infra.views import MapView, map_for_export, standalone_html, unit_table
 
 log = logging.getLogger("infra")
 
@@ -104,8 +104,8 @@ def _export_map(args: argparse.Namespace) -> int:
         return 2
     view = MapView(layer=args.layer, as_of=args.as_of, units=tuple(args.unit or ()), metric=args.metric,
                    technology=args.technology, operator=args.operator, footprints=args.footprints or "")
-    m = map_for_export(ds, view, options=ModelOptions(model=args.model))
-    path = write_html(m.get_root().render(), args.output)
+    doc = map_for_export(ds, view, options=ModelOptions(model=args.model))
+    path = write_html(standalone_html(doc), args.output)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
 

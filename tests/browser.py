@@ -1,14 +1,13 @@
-"""Headless Chromium for tests: Debian's browser, the map's CDN assets served from local npm copies.
+"""Headless Chromium for tests: Debian's browser, and nothing beyond the loopback.
 
-The machine has no internet: folium pages load Leaflet and its plugins from CDNs,
-so every such request is answered from ``tests/assets/node_modules`` (installed
-from the npm registry by ``.ci/run``, never committed); map tiles get a blank
-tile; any other outside request is aborted.
+The app serves its map's files itself (Leaflet from the ``xstatic-leaflet``
+package, the renderer from ``infra/web``) and an exported map inlines them, so
+every request that leaves the machine is refused and recorded: the base map's
+tiles too (the map says they cannot load).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import socket
@@ -19,70 +18,25 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "tests" / "assets" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-
-#: CDN URL (or URL prefix, ending in "/") → file (or folder) under ASSETS.
-CDN: dict[str, str] = {
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/": "leaflet/",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js":
-        "leaflet.fullscreen/Control.FullScreen.js",
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/": "leaflet.fullscreen/",
-    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css":
-        "leaflet-measure/dist/leaflet-measure.css",
-    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/": "leaflet-measure/",
-    "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": "d3/d3.min.js",
-    "https://d3js.org/d3.v4.min.js": "d3v4/build/d3.min.js",  # streamlit-folium's own
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/": "bootstrap/",
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/": "@fortawesome/fontawesome-free/",
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css":
-        "drmonty-leaflet-awesome-markers/css/leaflet.awesome-markers.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js":
-        "drmonty-leaflet-awesome-markers/js/leaflet.awesome-markers.js",
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css":
-        "bootstrap3/dist/css/bootstrap.min.css",
-}
-#: folium's own small CSS lives only on GitHub; an empty stylesheet changes nothing visible.
-EMPTY = ("https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",)
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=")
-_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
-          ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject"}
+LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "file:", "data:", "blob:")
 
 
-def local_asset(url: str) -> Path | None:
-    """The local copy of a CDN URL, or None."""
-    url = url.split("?")[0].split("#")[0]
-    for key, rel in CDN.items():
-        if url == key:
-            return ASSETS / rel
-        if key.endswith("/") and url.startswith(key):
-            return ASSETS / rel / url[len(key):]
-    return None
-
-
-def route(page_or_context) -> list[str]:
-    """Answer outside requests locally; returns the list of aborted URLs (for assertions)."""
-    aborted: list[str] = []
+def refuse_outside(page_or_context) -> list[str]:
+    """Refuse every request beyond the loopback; returns the list of refused URLs (for assertions)."""
+    refused: list[str] = []
 
     def handle(r) -> None:
         url = r.request.url
-        if url.startswith(("http://127.0.0.1", "http://localhost", "file:", "data:", "blob:")):
+        if url.startswith(LOCAL):
             r.continue_()
-        elif "tile.openstreetmap.org" in url:
-            r.fulfill(status=200, body=BLANK_TILE, content_type="image/png")
-        elif url.split("?")[0] in EMPTY:
-            r.fulfill(status=200, body="", content_type="text/css")
-        elif (path := local_asset(url)) is not None and path.is_file():
-            r.fulfill(status=200, body=path.read_bytes(), content_type=_TYPES.get(path.suffix, "text/plain"))
         else:
-            aborted.append(url)
+            refused.append(url)
             r.abort()
 
     page_or_context.route("**/*", handle)
-    return aborted
+    return refused
 
 
 def launch(playwright):

@@ -1,8 +1,10 @@
-"""End to end in headless Debian Chromium: the app and the exported map, as a user sees them.
+"""End to end in headless Debian Chromium: the app and the exported map, as a user sees them, offline.
 
-No network: the map's scripts come from local npm copies (tests/browser.py). Skipped
-when chromium or those copies are missing on a developer machine; in CI (CI=true)
-missing pieces fail instead, since .ci/run installs them.
+Every request beyond the loopback is refused (tests/browser.py): the map's scripts
+come from the app itself (Leaflet from the xstatic-leaflet package) or are inlined
+in the export, so what is drawn is drawn without the internet; only the base map's
+tiles are missed, and the map says so. Skipped when chromium or playwright is
+missing on a developer machine; in CI (CI=true) that fails instead.
 """
 
 from __future__ import annotations
@@ -10,36 +12,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
-import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
 
-from tests.browser import ARTIFACTS, ASSETS, CHROMIUM, launch, route, running_app
+from app_pages._mapframe import NAME
+from tests.browser import ARTIFACTS, CHROMIUM, launch, refuse_outside, running_app
 
 try:
     from playwright import sync_api as playwright_api
 except ImportError:
     playwright_api = None
-if playwright_api is None or not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
+if playwright_api is None or not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
-        pytest.fail("playwright, chromium or tests/assets/node_modules missing: .ci/run installs them",
-                    pytrace=False)
-    pytest.skip("needs Debian's chromium and `npm install --prefix tests/assets` (see .ci/run)",
-                allow_module_level=True)
+        pytest.fail("playwright or chromium missing: .ci/run installs them", pytrace=False)
+    pytest.skip("needs Debian's chromium and playwright (see .ci/run)", allow_module_level=True)
 
 EVIL = "<img src=x onerror=alert(1)>"
-JS_STATE = """() => {
-  const map = Object.values(window).find(v => v instanceof L.Map);
-  let polygons = 0, markers = 0;
-  map.eachLayer(l => {
-    const f = l.feature;
-    if (f && f.properties && 'value_text' in f.properties && f.geometry.type.includes('Polygon')) polygons++;
-    if (l instanceof L.CircleMarker) markers++;
-  });
-  return {polygons, markers};
-}"""
+FRAME = f"iframe[title='app_pages._mapframe.{NAME}']"
+
+
+def only_tiles(refused: list[str]) -> bool:
+    """Nothing but base-map tiles was asked for beyond the loopback."""
+    return all(u.startswith("https://tile.openstreetmap.org/") for u in refused)
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +58,10 @@ def app_url():
 def app_page(browser, app_url):
     """A fresh page (and Streamlit session) per test: one test's filter never leaks into the next."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
-    aborted = route(ctx)
+    refused = refuse_outside(ctx)
     page = ctx.new_page()
     page.goto(app_url)
-    yield page, aborted
+    yield page, refused
     ctx.close()
 
 
@@ -73,36 +70,36 @@ class Replaced(Exception):
 
 
 def map_frame(page, timeout=90_000):
-    el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached", timeout=timeout)
+    el = page.wait_for_selector(FRAME, state="attached", timeout=timeout)
     frame = el.content_frame()
     if frame is None:
         raise Replaced
-    frame.wait_for_function("() => window.L && Object.values(window).some(v => v instanceof L.Map)",
-                            timeout=timeout)
+    frame.wait_for_function("() => window.itt && window.itt.renders > 0", timeout=timeout)
     return el, frame
 
 
 def wait_state(frame, check, timeout=60_000):
-    frame.wait_for_function(f"() => {{ const s = ({JS_STATE})(); return {check}; }}", timeout=timeout)
-    return frame.evaluate(JS_STATE)
+    frame.wait_for_function(f"() => {{ const s = window.itt.counts(); return {check}; }}", timeout=timeout)
+    return frame.evaluate("() => window.itt.counts()")
 
 
 def wait_map(page, check, timeout_s=120):
-    """Wait until the app's map satisfies ``check``; Streamlit may replace the iframe meanwhile.
-
-    Each attempt is short: a frame that Streamlit replaced (or a stale map shown while
-    the new one is built) is given up after seconds and the current one found again,
-    rather than waited on until the whole timeout runs out.
-    """
-    deadline = time.time() + timeout_s
+    """Wait until the app's map satisfies ``check``; the iframe stays, but may be replaced on a page change."""
+    deadline = time_now() + timeout_s
     while True:
         try:
             el, frame = map_frame(page, timeout=10_000)
             return el, frame, wait_state(frame, check, timeout=5_000)
         except (playwright_api.Error, Replaced):
-            if time.time() > deadline:
+            if time_now() > deadline:
                 raise
             page.wait_for_timeout(200)
+
+
+def time_now() -> float:
+    import time
+
+    return time.monotonic()
 
 
 def metric_text(page, label):
@@ -119,32 +116,40 @@ def wait_metric_change(page, label, old, timeout=60_000):
     return metric_text(page, label)
 
 
-def test_app_draws_districts_sites_and_legend(app_page):
-    page, aborted = app_page
+def test_app_draws_offline_districts_sites_legend_and_notices(app_page):
+    page, refused = app_page
     _, frame, state = wait_map(page, "s.polygons === 30 && s.markers > 1000")
-    assert state["polygons"] == 30 and state["markers"] > 1000
-    assert "area_coverage_pct 4G/* (%)" in frame.inner_text("body")
-    assert "Approximate / synthetic data" in frame.inner_text("body")
+    assert state["polygons"] == 30 and state["markers"] > 1000 and state["points"]["tech:5G"] > 0
+    body = frame.inner_text("body")
+    assert "area_coverage_pct 4G/* (%)" in body and "Approximate / synthetic data" in body
+    assert "Technology · mast class" in body
+    frame.wait_for_selector("#itt-tiles", timeout=10_000)  # the tiles were refused, and the map says so
+    assert "tiles cannot load" in frame.inner_text("#itt-tiles")
     page.screenshot(path=str(ARTIFACTS / "app.png"))
-    assert not [u for u in aborted if "127.0.0.1" not in u]
+    assert refused and only_tiles(refused), refused  # nothing else was asked of the internet
+    scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert scripts and all(s.startswith("http://127.0.0.1") for s in scripts)
 
 
 def test_unit_filter_and_date_change_what_is_drawn(app_page):
     page, _ = app_page
-    wait_map(page, "s.polygons === 30")
+    el, _, _ = wait_map(page, "s.polygons === 30")
     city = metric_text(page, "Sites standing")
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     box.click()
     page.keyboard.type("001 Ba")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    assert wait_map(page, "s.polygons === 1")[2]["polygons"] == 1
+    el2, frame, state = wait_map(page, "s.polygons === 1")
+    assert state["polygons"] == 1
+    assert frame.evaluate("() => window.itt.renders") > 1  # the same map, updated: not a new iframe
     own = wait_metric_change(page, "Sites standing", city)  # Ba Đình's own figure now
     assert int(own.replace(",", "")) < int(city.replace(",", ""))
     before = metric_text(page, "5G area coverage")
     page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first.focus()
     page.keyboard.press("Home")  # 2019-01-01: before the 5G pilots
     assert wait_metric_change(page, "5G area coverage", before) == "0.0 %"
+    assert wait_map(page, "s.points['tech:5G'] === 0 && s.polygons === 1")[2]["points"]["tech:5G"] == 0
     page.screenshot(path=str(ARTIFACTS / "app-filtered.png"))
 
 
@@ -152,11 +157,11 @@ def click_map(frame, lat: float, lon: float, *, zoom: int) -> None:
     """A click at a place on the map: pointer, mouse and click events dispatched where Leaflet draws it.
 
     Events are dispatched in the map's frame, in its own coordinates: Playwright's
-    page-to-iframe mapping is 45 px off inside Streamlit's component iframe here,
-    which a 3 px site marker does not forgive (a district does).
+    page-to-iframe mapping is off inside Streamlit's component iframe here, which a
+    3 px site marker does not forgive (a district does).
     """
     frame.evaluate("([lat, lon, zoom]) => window.map.setView([lat, lon], zoom, {animate: false})", [lat, lon, zoom])
-    frame.wait_for_timeout(500)  # the canvas redraws at the new view
+    frame.wait_for_timeout(300)  # the canvas redraws at the new view
     frame.evaluate("""([lat, lon]) => {
       const p = window.map.latLngToContainerPoint([lat, lon]);
       const r = window.map.getContainer().getBoundingClientRect();
@@ -168,12 +173,23 @@ def click_map(frame, lat: float, lon: float, *, zoom: int) -> None:
     }""", [lat, lon])
 
 
+def away_from_sites(ds, code: str) -> shapely.Point:
+    """The point of district ``code`` farthest from any site and 300 m inside its border: a click there is on the
+    district alone."""
+    area = ds.layer("district").set_index("unit_code").loc[code, "geometry"]
+    inner = area.buffer(-0.003)
+    sites = np.c_[ds.sites.geometry.x, ds.sites.geometry.y]
+    x0, y0, x1, y1 = area.bounds
+    grid = [shapely.Point(x, y) for x in np.linspace(x0, x1, 40) for y in np.linspace(y0, y1, 40)]
+    inside = [p for p in grid if inner.contains(p)]
+    return max(inside, key=lambda p: np.hypot((sites[:, 0] - p.x) * 104_000, (sites[:, 1] - p.y) * 111_000).min())
+
+
 def test_clicking_a_district_selects_it(app_page, default_ds):
     page, _ = app_page
-    el, frame, _ = wait_map(page, "s.polygons === 30")
-    district = default_ds.layer("district").set_index("unit_code").loc["007"]  # Hai Bà Trưng, in the centre
-    where = district.geometry.representative_point()
-    click_map(frame, where.y, where.x, zoom=13)
+    _, frame, _ = wait_map(page, "s.polygons === 30")
+    where = away_from_sites(default_ds, "007")  # Hai Bà Trưng, in the centre
+    click_map(frame, where.y, where.x, zoom=14)
     units = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']", has_text="007 Hai Bà Trưng").wait_for(
         timeout=60_000)
@@ -183,20 +199,39 @@ def test_clicking_a_district_selects_it(app_page, default_ds):
     page.screenshot(path=str(ARTIFACTS / "app-clicked.png"))
 
 
+def first_site(frame) -> list[float]:
+    return frame.evaluate("""() => {
+      const s = window.itt.sites(), i = s.groups()[0][1][0];
+      return [s.canvas._sites.lat[i], s.canvas._sites.lon[i]];
+    }""")
+
+
 def test_clicking_a_site_opens_its_history_and_keeps_the_selection(app_page):
     page, _ = app_page
     _, frame, _ = wait_map(page, "s.polygons === 30")
-    lat, lon = frame.evaluate("""() => {
-      let site = null;
-      window.map.eachLayer(l => { if (!site && l.feature && l.feature.properties.history && l.getLatLng) site = l; });
-      return [site.getLatLng().lat, site.getLatLng().lng];
-    }""")
+    lat, lon = first_site(frame)
     click_map(frame, lat, lon, zoom=16)
     frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
-    assert "built" in frame.inner_text(".leaflet-popup-content")
+    frame.wait_for_function("() => document.querySelector('.itt-popup').innerText.includes('built')")
     page.wait_for_timeout(3000)  # time for a rerun, had the click selected a unit
     assert frame.evaluate("() => !!document.querySelector('.leaflet-popup-content')")  # same map, popup still open
     assert "units=" not in page.url
+
+
+def test_own_controls_measure_and_fullscreen(app_page):
+    page, _ = app_page
+    _, frame, _ = wait_map(page, "s.polygons === 30")
+    frame.click(".itt-measure a")
+    frame.evaluate("() => window.map.setView([21.0, 105.85], 12, {animate: false})")
+    for lat, lon in ((21.0, 105.8), (21.0, 105.9)):  # 10.38 km apart (haversine), to a pixel at zoom 12
+        click_map(frame, lat, lon, zoom=12)
+    km = float(frame.inner_text(".itt-measure-result").removesuffix(" km"))
+    assert abs(km - 10.38) < 0.05
+    frame.click(".itt-measure a")
+    assert frame.inner_text(".itt-measure-result") == "" and "units=" not in page.url
+    assert frame.is_visible(".itt-fullscreen a")
+    assert frame.get_attribute(".itt-fullscreen a", "title") == "Full screen"  # the state's words
+    assert frame.get_attribute(".itt-measure a", "aria-label") == "Measure a distance"
 
 
 def test_html_export_downloads(app_page, tmp_path):
@@ -206,45 +241,53 @@ def test_html_export_downloads(app_page, tmp_path):
     path = tmp_path / "map.html"
     info.value.save_as(path)
     text = path.read_text()
-    assert "Hanoi telecom infrastructure transition" in text and "SYNTHETIC" in text
+    assert "Hanoi telecom infrastructure transition" in text and "SYNTHETIC" in text and "Leaflet 1.9.3" in text
 
 
-def test_exported_map_from_disk_escapes_popups(browser, default_ds, tmp_path):
+def test_exported_map_from_disk_draws_with_every_request_refused(browser, default_ds, tmp_path):
     from infra.io import write_html
-    from infra.views import MapView, map_for_export
+    from infra.views import MapView, map_for_export, standalone_html
 
     sites = default_ds.sites.copy()
     first = sites.index[(sites["district_code"] == "002") & sites["removed_on"].isna()][0]
     sites.loc[first, "name"] = EVIL
     ds = dataclasses.replace(default_ds, sites=sites)
-    m = map_for_export(ds, MapView(layer="district", as_of=dt.date(2025, 12, 31)))
-    path = write_html(m.get_root().render(), tmp_path / "map.html")
+    path = write_html(standalone_html(map_for_export(ds, MapView(layer="district", as_of=dt.date(2025, 12, 31)))),
+                      tmp_path / "map.html")
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    route(ctx)
+    refused: list[str] = []
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+              else (refused.append(r.request.url), r.abort()))
     page = ctx.new_page()
-    dialogs = []
+    dialogs, errors = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.L && Object.values(window).some(v => v instanceof L.Map)", timeout=60_000)
+    page.wait_for_function("() => window.itt && window.itt.renders > 0", timeout=60_000)
     state = wait_state(page, "s.polygons === 30 && s.markers > 1000")
-    assert state["polygons"] == 30
+    assert state["polygons"] == 30 and state["markers"] > 1000 and state["points"]["tech:5G"] > 0
     body = page.inner_text("body")
     assert "area_coverage_pct 4G/* (%)" in body and "SYNTHETIC" in body and "as of 2025-12-31" in body
-    popup = page.evaluate("""() => {
-      const map = Object.values(window).find(v => v instanceof L.Map);
-      let target = null;
-      map.eachLayer(l => { if (l.feature && (l.feature.properties.history || '').includes('onerror')) target = l; });
-      map.setView(target.getLatLng(), 16);
-      target.fire('click', {latlng: target.getLatLng()}, true);  // propagates to the GeoJSON group's popup
-      const el = document.querySelector('.leaflet-popup-content');
-      return {text: el.innerText, imgs: el.querySelectorAll('img').length};
+    assert "OpenStreetMap contributors" in body and "Technology · mast class" in body
+    page.wait_for_selector("#itt-tiles", timeout=10_000)
+    assert only_tiles(refused) and errors == []
+    lat, lon = page.evaluate("""() => {
+      const st = JSON.parse(document.getElementById('itt-state').textContent);
+      const part = (ref) => JSON.parse(document.querySelector(`script[data-part="${ref}"]`).textContent);
+      const i = part(st.sites.popups).text.findIndex(t => t.includes('onerror')), s = part(st.sites.ref);
+      return [s.lat[i], s.lon[i]];
     }""")
+    click_map(page, lat, lon, zoom=17)
+    page.wait_for_function("() => (document.querySelector('.itt-popup') || {}).innerText?.includes('onerror')")
+    popup = page.evaluate("() => ({text: document.querySelector('.itt-popup').innerText,"
+                          " width: document.querySelector('.itt-popup').getBoundingClientRect().width,"
+                          " imgs: document.querySelectorAll('.leaflet-popup-content img').length})")
     assert EVIL in popup["text"] and popup["imgs"] == 0
+    assert popup["width"] > 200  # one line per fact, not one word per line
     page.wait_for_timeout(500)
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "exported-map.png"))
     page.click(".itt-notice summary")  # the notices fold away from the map, and come back
     assert page.evaluate("() => document.querySelector('.itt-notice').open") is False
     assert not page.is_visible(".itt-notice li")
-    assert re.search(r"OpenStreetMap contributors", body)
     ctx.close()

@@ -11,28 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, ASSETS, CHROMIUM, launch, route, running_app
+from app_pages._mapframe import NAME
+from tests.browser import ARTIFACTS, CHROMIUM, launch, refuse_outside, running_app
 from tests.realdata import real_file
 
 try:
     from playwright import sync_api as playwright_api
 except ImportError:
     playwright_api = None
-if playwright_api is None or not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
+if playwright_api is None or not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
-        pytest.fail("playwright, chromium or tests/assets/node_modules missing: .ci/run installs them",
-                    pytrace=False)
-    pytest.skip("needs Debian's chromium and `npm install --prefix tests/assets` (see .ci/run)",
-                allow_module_level=True)
+        pytest.fail("playwright or chromium missing: .ci/run installs them", pytrace=False)
+    pytest.skip("needs Debian's chromium and playwright (see .ci/run)", allow_module_level=True)
 
-MAP_DRAWN = """() => {
-  const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+#: The units the app's map has drawn (0 until its iframe has drawn a state).
+MAP_DRAWN = f"""() => {{
+  const f = document.querySelector("iframe[title='app_pages._mapframe.{NAME}']");
   const w = f && f.contentWindow;
-  if (!w || !w.L || !w.map) return 0;
-  let n = 0;
-  w.map.eachLayer(l => { if (l.feature && l.feature.properties && 'value_text' in l.feature.properties) n++; });
-  return n;
-}"""
+  return w && w.itt && w.itt.renders > 0 ? w.itt.counts().polygons : 0;
+}}"""
 
 
 def test_a_real_file_imported_in_the_browser_is_in_every_view_and_after_a_reload(store_template, tmp_path):
@@ -44,7 +41,7 @@ def test_a_real_file_imported_in_the_browser_is_in_every_view_and_after_a_reload
     with playwright_api.sync_playwright() as p, running_app(env=env) as url:
         browser = launch(p)
         ctx = browser.new_context(viewport={"width": 1400, "height": 1400})
-        aborted = route(ctx)
+        refused = refuse_outside(ctx)
         page = ctx.new_page()
         page.goto(f"{url}/data")
         page.get_by_text("No users are set up").wait_for(timeout=120_000)  # the one-person tool says so
@@ -63,6 +60,6 @@ def test_a_real_file_imported_in_the_browser_is_in_every_view_and_after_a_reload
         page.wait_for_function(f"() => ({MAP_DRAWN})() === 30", timeout=120_000)
         page.get_by_text("· revision 2 ·").first.wait_for(timeout=60_000)
         assert "hanoi_districts_geoboundaries_2020.geojson" in page.inner_text("body")
-        assert not [u for u in aborted if "127.0.0.1" not in u]
+        assert all(u.startswith("https://tile.openstreetmap.org/") for u in refused), refused  # tiles alone
         ctx.close()
         browser.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -82,16 +84,18 @@ def test_imports_become_revisions_that_report_reads(tmp_path):
 
 
 def test_map_escapes_imported_names(tmp_path):
-    from infra.views.coverage_map import MapView, coverage_map
+    from infra.views import MapView, map_for_export, standalone_html
 
     sites = tmp_path / "s.csv"
     sites.write_text("site_id,name,owner,lat,lon\nT1,<img src=x onerror=alert(1)>,<b>x</b>,21.03,105.85\n")
     store = tmp_path / "s.gpkg"
     assert run("import", sites, "--kind", "sites", "--store", store).returncode == 0
-    html = coverage_map(open_store(store).dataset(), MapView(), pd.Series(dtype=float)).get_root().render()
+    doc = map_for_export(open_store(store).dataset(), MapView(as_of=dt.date(2025, 12, 31)))
+    html = standalone_html(doc)
     assert "<img src=x onerror" not in html and "<b>x</b>" not in html
-    text = html.replace("\\u0026", "&")  # GeoJSON writes & as \u0026
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&lt;b&gt;x&lt;/b&gt;" in text
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html and "\\u003cb\\u003ex\\u003c/b\\u003e" in html
+    texts = doc.load(doc.state["sites"]["popups"])["text"]  # plain text, shown with textContent
+    assert any(t.startswith("<img src=x onerror=alert(1)> (T1)") for t in texts)
 
 
 @pytest.mark.parametrize("kind", ["boundaries", "opencellid", "targets", "radios"])

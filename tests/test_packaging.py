@@ -67,7 +67,8 @@ def test_the_wheel_carries_the_default_data_and_the_app(installed):
     wheel, _, _ = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     for want in ("infra/_data/geo/hanoi_default.gpkg", "infra/_data/geo/targets.csv", "infra/_data/plan_facts.csv",
-                 "infra/_app/app.py", "infra/_app/app_pages/map.py", "infra/cli.py", "infra/engine/engine.py"):
+                 "infra/_app/app.py", "infra/_app/app_pages/map.py", "infra/_app/app_pages/_mapframe.py",
+                 "infra/web/itt_map.js", "infra/web/index.html", "infra/cli.py", "infra/engine/engine.py"):
         assert want in names, want
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
     entry = next(n for n in names if n.endswith("entry_points.txt"))
@@ -88,6 +89,10 @@ def test_installed_cli_reports_from_another_folder(installed, tmp_path):
     module = subprocess.run([sys.executable, "-m", "infra", "--help"], cwd=tmp_path, env=env, capture_output=True,
                             text=True)
     assert module.returncode == 0 and "export-map" in module.stdout
+    export = subprocess.run([str(site / "bin" / "telecom-tracker"), "export-map", "--unit", "001", "-o", "m.html"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert export.returncode == 0, export.stderr
+    assert "IttMap.fromDocument" in (tmp_path / "m.html").read_text()  # the renderer, found in the installed copy
 
 
 def test_installed_app_runs_on_the_embedded_data(installed, tmp_path):

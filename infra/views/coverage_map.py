@@ -1,34 +1,35 @@
-"""The coverage map: choropleth of a metric, technology and mast-class layers, footprints, popups.
+"""The coverage map: choropleth of a metric, sites by mast class and technology, zones, footprints.
 
-Builders return folium objects and never import streamlit. Every text from
-data is escaped (:func:`infra.maps.escape`) before it is embedded.
+:func:`coverage_map` returns a :class:`~infra.views.maps.MapDoc` (a state and the
+parts it names) and never imports streamlit; the renderer in ``infra/web`` draws it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 import branca.colormap as cm
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from folium import plugins
 
 from infra import settings
 from infra.dataset import Dataset
-from infra.engine.asof import ended, started
+from infra.engine.asof import active, ended, started
 from infra.engine.footprints import footprints
 from infra.engine.lookup import positions
 from infra.engine.model import radio_ranges
-from infra.views.maps import MAST_COLOURS, active_sites, escape, legend_box, notice_box, scale_box, stable_ids
+from infra.views.map_parts import MapParts, geojson, map_parts
+from infra.views.maps import MAST_COLOURS, MapDoc, map_words, mask, part, ticks
 
 TECH_COLOURS: dict[str, str] = {"2G": "#8c564b", "2G off": "#bbbbbb", "3G": "#9467bd", "4G": "#1f77b4",
                                 "5G": "#d62728", "5G pilot": "#ff7f0e"}
 ATTRIBUTION = "Map data © OpenStreetMap contributors; admin codes: vietnamadminunits (MIT)"
+TILES = {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "attribution": ATTRIBUTION,
+         "name": "OpenStreetMap"}
+SCALE = ["#f7fbff", "#6baed6", "#08306b"]
 
 
 @dataclass(frozen=True)
@@ -71,18 +72,9 @@ class MapView:
         techs = ", ".join(self.technologies) if self.technologies else "all technologies"
         return f"{self.layer}: {units} · {ops} · {techs} · as of {self.as_of:%Y-%m-%d}"
 
-
-class _LeafletOnlyMap(folium.Map):
-    """A folium map that loads Leaflet and nothing else by default.
-
-    folium also loads jQuery, Bootstrap (CSS and JS), Font Awesome and
-    awesome-markers for every map; none of these layers uses them. Without them a
-    map loads 4 files instead of 10 (plus its plugins), restyles nothing around
-    it, and an exported file depends on fewer CDNs.
-    """
-
-    default_js = [(n, u) for n, u in folium.Map.default_js if n == "leaflet"]
-    default_css = [(n, u) for n, u in folium.Map.default_css if n == "leaflet_css"]
+    def caption(self) -> str:
+        """The choropleth's caption, e.g. ``area_coverage_pct 4G/* (%)``."""
+        return f"{self.metric} {self.technology}/{self.operator}" + (" (%)" if self.metric.endswith("pct") else "")
 
 
 def _radios_at(ds: Dataset, view: MapView) -> pd.DataFrame:
@@ -95,88 +87,18 @@ def _radios_at(ds: Dataset, view: MapView) -> pd.DataFrame:
     return r.assign(on_air=began & ~over, was_on=began & over)
 
 
-def site_history(sites: pd.DataFrame, radios: pd.DataFrame) -> pd.Series:
-    """Popup text per site (escaped, one line per fact): name, mast, owner, built/removed, radios with on–off."""
-    def fmt(d: pd.Series) -> pd.Series:
-        return d.dt.strftime("%Y-%m-%d").fillna("")
-
-    r = radios.sort_values(["technology", "operator", "on_date"])
-    lines = ("\n" + r["technology"] + np.where(r["pilot"], " pilot", "") + " " + r["operator"].map(escape)
-             + " " + fmt(r["on_date"]) + "–" + fmt(r["off_date"])).groupby(r["site_id"]).agg("".join)
-    head = (sites["name"].fillna(sites["site_id"]).astype(str).map(escape) + " ("
-            + sites["site_id"].astype(str).map(escape) + ")\n" + sites["mast_class"].astype(str).map(escape)
-            + " · " + sites["owner"].fillna("").astype(str).map(escape) + " · built " + fmt(sites["built_on"])
-            + np.where(sites["removed_on"].notna(), " · removed " + fmt(sites["removed_on"]), ""))
-    radio_lines = sites["site_id"].map(lines).astype(object).fillna("")  # a site may have no radio
-    return pd.Series((head + radio_lines).to_numpy(), index=sites["site_id"].to_numpy())
-
-
-def _rounded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Coordinates rounded to 5 decimals (about 1 m), for display only: keeps exports small."""
-    return frame.set_geometry(shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, 5)))
-
-
-def _points(frame: gpd.GeoDataFrame, *, colour: str, name: str | None = None, show: bool = True,
-            popup: bool = False, radius: float = 3) -> folium.GeoJson:
-    """Canvas circle markers of one colour (with history popups if asked); coordinates rounded to 1 m."""
-    coords = np.round(np.c_[frame.geometry.x, frame.geometry.y], 5).tolist()
-    if popup:
-        features = [{"type": "Feature", "properties": {"history": h}, "geometry": {"type": "Point", "coordinates": xy}}
-                    for xy, h in zip(coords, frame["history"].tolist(), strict=True)]
-    else:  # one MultiPoint: Leaflet still draws a marker per point, at a fifth of the bytes
-        features = [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": coords}}]
-    marker = folium.CircleMarker(radius=radius, weight=0.6, color=colour, fill=True, fill_color=colour,
-                                 fill_opacity=0.8)
-    marker.options["interactive"] = popup  # the others (5G over the sites) let clicks through to the site below
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name=name, show=show, control=name is not None,
-        marker=marker,
-        popup=folium.GeoJsonPopup(["history"], labels=False, max_width=420, style="white-space:pre-line")
-        if popup else None,
-    )
-
-
-def _sites_by_mast(sites: gpd.GeoDataFrame, *, name: str) -> folium.FeatureGroup:
-    """Sites with their history popups, a marker colour per mast class: one layer per class in one group.
-
-    Not a style function: folium keys one by the first property of each feature,
-    here the popup text, so the page carried every history twice, in a switch of
-    thousands of cases run for every marker.
-    """
-    group = folium.FeatureGroup(name=name)
-    for cls in sites["mast_class"].value_counts().index:  # the commonest class drawn first, the rarest on top
-        part = sites[sites["mast_class"] == cls]
-        _points(part, colour=MAST_COLOURS.get(cls, "#555555"), popup=True).add_to(group)
-    return group
-
-
-SCALE = ["#f7fbff", "#6baed6", "#08306b"]
-
-
-def choropleth(units: gpd.GeoDataFrame, values: pd.Series, *, caption: str) -> tuple[folium.GeoJson, cm.ColorMap]:
-    """Units coloured by ``values`` (indexed by unit code), with a tooltip; and the colour scale."""
+def choropleth(codes: list[str], values: pd.Series, shown: np.ndarray, *, caption: str) -> tuple[dict, dict]:
+    """The units' fill colours and value texts (in the order of ``codes``), and the colour scale."""
     vmax = 100.0 if caption.endswith("(%)") else max(float(values.max() if len(values) else 0), 1.0)
-    cmap = cm.LinearColormap(SCALE, vmin=0, vmax=vmax, caption=caption)
-    data = _rounded(units[["unit_code", "name", "unit_type", "geometry"]].copy())
-    for c in ("unit_code", "name", "unit_type"):
-        data[c] = data[c].astype(str).map(escape)
-    data["value"] = units["unit_code"].map(values).round(2)
-    data["value_text"] = data["value"].map(lambda v: "no data" if pd.isna(v) else f"{v:,.2f}")
-
-    def style(feature: dict) -> dict:
-        v = feature["properties"]["value"]
-        return {"fillColor": "#cccccc" if v is None else cmap(v), "color": "#2c3e50", "weight": 1,
-                "fillOpacity": 0.65}
-
-    layer = folium.GeoJson(
-        data.to_json(drop_id=True), name=f"Choropleth: {caption}", style_function=style,
-        highlight_function=lambda _: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(["name", "unit_code", "value_text"], aliases=["Unit", "Code", caption]),
-    )
-    return layer, cmap
+    cmap = cm.LinearColormap(SCALE, vmin=0, vmax=vmax)
+    v = pd.Series(codes).map(values).astype(float).round(2)
+    fill = ["#cccccc" if pd.isna(x) else cmap(x) for x in v]
+    text = ["no data" if pd.isna(x) else f"{x:,.2f}" for x in v]
+    units = {"shown": mask(shown), "fill": fill, "text": text, "caption": caption}
+    return units, {"caption": caption, "colours": SCALE, "ticks": ticks(0, vmax)}
 
 
-def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.Series | None = None) -> folium.Map:
+def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, parts: MapParts | None = None) -> MapDoc:
     """The full map of a view.
 
     Parameters
@@ -187,61 +109,67 @@ def coverage_map(ds: Dataset, view: MapView, values: pd.Series, *, history: pd.S
         What to show.
     values
         The choropleth metric per unit code (from the engine).
-    history
-        Popup text per site id (:func:`site_history` of the whole dataset); computed when ``None``.
+    parts
+        The dataset's static parts (:func:`~infra.views.map_parts.map_parts`); built when ``None``.
 
     Returns
     -------
-    folium.Map
+    MapDoc
         Layers: the choropleth, ``Passive sites`` (by mast class, with history
         popups), ``Bulky masts in restricted zones``, one layer per technology
         (``5G pilot`` apart, ``2G switched off``), ``Restricted zones`` and, if
-        asked, ``Footprints``; layer control, fullscreen, measure, scale, legends
-        and the data notices.
+        asked, ``Footprints``; the colour scale, the legend and the data notices.
     """
-    units = ds.layer(view.layer)
-    if view.units:
-        units = units[units["unit_code"].isin(view.units)]
-    m = _LeafletOnlyMap(location=[21.03, 105.80], zoom_start=10, tiles=None, prefer_canvas=True,
-                        control_scale=True)
-    folium.TileLayer("OpenStreetMap", attr=ATTRIBUTION, name="OpenStreetMap").add_to(m)
-    caption = f"{view.metric} {view.technology}/{view.operator}" + (" (%)" if view.metric.endswith("pct") else "")
-    layer, cmap = choropleth(units, values, caption=caption)
-    layer.add_to(m)
-    m.get_root().html.add_child(scale_box(caption, SCALE, cmap.vmin, cmap.vmax))
-    area = shapely.union_all(units.geometry.to_numpy())
-    sites = active_sites(ds.sites, view.as_of)
-    sites = sites[_inside(sites, area)]
+    parts = parts or map_parts(ds)
+    blobs = {ref: parts.blobs[ref] for ref in (parts.units[view.layer], parts.sites, parts.popups)}
+    codes = parts.unit_codes[view.layer]
+    layer_units = ds.layer(view.layer)
+    shown = np.isin(codes, view.units) if view.units else np.ones(len(codes), bool)
+    units = layer_units[shown]
+    caption = view.caption()
+    unit_state, scale = choropleth(codes, values, shown, caption=caption)
+    unit_state |= {"ref": parts.units[view.layer], "name": f"Choropleth: {caption}"}
+    sites = ds.sites
+    standing = active(sites["built_on"], sites["removed_on"], view.as_of) & _inside(sites, units.geometry)
     radios = _radios_at(ds, view)
-    radios = radios[_among(radios["site_id"], sites["site_id"])]
+    radios = radios[_among(radios["site_id"], sites.loc[standing, "site_id"])]
     if view.operators or view.technologies:
-        sites = sites[_among(sites["site_id"], radios.loc[radios["on_air"], "site_id"])]
-    if history is None:
-        history = site_history(sites, ds.radios[_among(ds.radios["site_id"], sites["site_id"])])
-    sites = sites.assign(history=sites["site_id"].map(history).astype(object).fillna("").to_numpy())
-    _sites_by_mast(sites, name=f"Passive sites by mast class ({len(sites):,})").add_to(m)
+        standing &= _among(sites["site_id"], radios.loc[radios["on_air"], "site_id"])
+    counts = sites.loc[standing, "mast_class"].astype(str).value_counts()
+    order = [parts.classes.index(c) for c in counts.index]  # the commonest class drawn first, the rarest on top
+    points = [{"key": "sites", "name": f"Passive sites by mast class ({int(standing.sum()):,})",
+               "mask": mask(standing), "colours": [MAST_COLOURS.get(c, "#555555") for c in parts.classes],
+               "order": order, "radius": 3, "interactive": True, "show": True}]
     zone = shapely.union_all(ds.zones.geometry.to_numpy()) if len(ds.zones) else shapely.Polygon()
-    bulky = sites[sites["mast_class"].isin(settings.BULKY_MAST_CLASSES) & _inside(sites, zone)]
-    _points(bulky, name=f"Bulky masts in restricted zones ({len(bulky)})", colour="#e31a1c", radius=6).add_to(m)
+    bulky = standing & sites["mast_class"].isin(settings.BULKY_MAST_CLASSES).to_numpy() & _inside(sites, [zone])
+    points.append({"key": "bulky", "name": f"Bulky masts in restricted zones ({int(bulky.sum())})", "mask": mask(bulky),
+                   "colour": "#e31a1c", "radius": 6, "show": True})
     for label, sel in _tech_layers(radios):
-        pts = sites[_among(sites["site_id"], radios.loc[sel, "site_id"])]
-        _points(pts, name=f"{label} ({len(pts):,})", colour=TECH_COLOURS[label], show=label in ("5G", "5G pilot"),
-                radius=2.5).add_to(m)
-    if len(ds.zones):
-        folium.GeoJson(_rounded(ds.zones[["geometry"]]).to_json(drop_id=True), name="Restricted zones", show=False,
-                       style_function=lambda _: {"color": "#c0392b", "weight": 1, "fillOpacity": 0.2}).add_to(m)
+        on = standing & _among(sites["site_id"], radios.loc[sel, "site_id"])
+        points.append({"key": f"tech:{label}", "name": f"{label} ({int(on.sum()):,})", "mask": mask(on),
+                       "colour": TECH_COLOURS[label], "radius": 2.5, "show": label in ("5G", "5G pilot")})
+    overlays = []
+    if parts.zones:
+        blobs[parts.zones] = parts.blobs[parts.zones]
+        overlays.append({"key": "zones", "name": "Restricted zones", "ref": parts.zones, "show": False,
+                         "style": {"color": "#c0392b", "weight": 1, "fillOpacity": 0.2}})
     if view.footprints:
-        _footprint_layer(sites, radios, view.footprints).add_to(m)
-    plugins.Fullscreen().add_to(m)
-    plugins.MeasureControl(primary_length_unit="meters", primary_area_unit="sqmeters").add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    m.get_root().html.add_child(legend_box("Technology · mast class", {**TECH_COLOURS, **MAST_COLOURS}))
-    m.get_root().html.add_child(notice_box(ds.notices() or ["No approximate or synthetic data in this view."]))
+        ref, body = part(_footprints(sites[standing], radios, view.footprints))
+        blobs[ref] = body
+        overlays.append({"key": "footprints", "name": f"Footprints {view.footprints}", "ref": ref, "show": False,
+                         "style": {"color": TECH_COLOURS.get(view.footprints, "#333"), "weight": 0.5,
+                                   "fillOpacity": 0.15}})
+    bounds = None
     if view.units and len(units):
-        x0, y0, x1, y1 = units.total_bounds
-        m.fit_bounds([[y0, x0], [y1, x1]])
-    stable_ids(m)
-    return m
+        x0, y0, x1, y1 = units.to_crs(4326).total_bounds
+        bounds = [[float(y0), float(x0)], [float(y1), float(x1)]]
+    state = {"units": unit_state, "sites": {"ref": parts.sites, "popups": parts.popups}, "points": points,
+             "overlays": overlays, "scale": scale,
+             "legend": {"title": "Technology · mast class", "items": [*TECH_COLOURS.items(), *MAST_COLOURS.items()]},
+             "notice_title": "Approximate / synthetic data",
+             "notices": ds.notices() or ["No approximate or synthetic data in this view."],
+             "bounds": bounds, "tiles": TILES, "title": None, "words": map_words()}
+    return MapDoc(state=state, parts=blobs)
 
 
 def _among(ids: pd.Series, pool: pd.Series) -> np.ndarray:
@@ -249,10 +177,12 @@ def _among(ids: pd.Series, pool: pd.Series) -> np.ndarray:
     return positions(ids, pool) >= 0
 
 
-def _inside(points: gpd.GeoDataFrame, area) -> np.ndarray:
-    """Points strictly inside ``area`` (as ``within``), tested against the prepared area."""
+def _inside(points: gpd.GeoDataFrame, areas) -> np.ndarray:
+    """Points strictly inside the union of ``areas`` (as ``within``), tested against the prepared union."""
+    area = shapely.union_all(np.asarray(areas, dtype=object))
     shapely.prepare(area)
-    return shapely.contains_xy(area, points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    pts = points.to_crs(4326).geometry if points.crs and not points.crs.equals(4326) else points.geometry
+    return shapely.contains_xy(area, pts.x.to_numpy(), pts.y.to_numpy())
 
 
 def _tech_layers(radios: pd.DataFrame) -> list[tuple[str, pd.Series]]:
@@ -262,14 +192,12 @@ def _tech_layers(radios: pd.DataFrame) -> list[tuple[str, pd.Series]]:
             ("5G", radios["on_air"] & (tech == "5G") & ~pilot), ("5G pilot", radios["on_air"] & (tech == "5G") & pilot)]
 
 
-def _footprint_layer(sites: gpd.GeoDataFrame, radios: pd.DataFrame, tech: str) -> folium.GeoJson:
-    """Union of the fixed-model footprints of one technology (simplified 25 m), hidden by default."""
+def _footprints(sites: gpd.GeoDataFrame, radios: pd.DataFrame, tech: str) -> dict:
+    """Union of the footprints of one technology's radios on air (simplified 25 m), as GeoJSON."""
     r = radios[radios["on_air"] & (radios["technology"] == tech)]
+    r = r[_among(r["site_id"], sites["site_id"])]
     pts = sites.set_index("site_id").loc[r["site_id"]].to_crs(settings.METRIC_CRS).geometry
     fps = footprints(np.c_[pts.x, pts.y], radio_ranges(r).to_numpy(), r["azimuth_deg"].to_numpy(float),
                      r["beamwidth_deg"].to_numpy(float))
-    union = _rounded(gpd.GeoDataFrame(geometry=[shapely.union_all(fps).simplify(25)], crs=settings.METRIC_CRS)
-                     .to_crs(4326))
-    return folium.GeoJson(json.loads(union.to_json()), name=f"Footprints {tech}", show=False,
-                          style_function=lambda _: {"color": TECH_COLOURS.get(tech, "#333"), "weight": 0.5,
-                                                    "fillOpacity": 0.15})
+    union = gpd.GeoDataFrame(geometry=[shapely.union_all(fps).simplify(25)], crs=settings.METRIC_CRS)
+    return geojson(union, {})

@@ -1,15 +1,25 @@
-"""Exports of what users see: the coverage map made standalone, with its title, filters and sources."""
+"""Exports of what users see: the coverage map made standalone, with its title, filters and sources.
+
+The exported file holds everything it draws: Leaflet (from the ``xstatic-leaflet``
+package), the renderer, the map's state and parts. Opened with no network, it
+draws its units, sites, legend and notices; only the base map's tiles need the
+internet, and the map says so when they cannot load.
+"""
 
 from __future__ import annotations
 
-import folium
+import dataclasses
+import html
+
+import numpy as np
 import pandas as pd
-from branca.element import Element
 
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions, select
+from infra.io.web import asset_text, leaflet_css_inline
 from infra.views.coverage_map import ATTRIBUTION, MapView, coverage_map
-from infra.views.maps import escape
+from infra.views.map_parts import MapParts
+from infra.views.maps import MapDoc, mask, part, to_json, unmask
 
 
 def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:
@@ -19,22 +29,71 @@ def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:
     return m.set_index("unit_code")["value"]
 
 
-def title_box(ds: Dataset, view: MapView) -> Element:
-    """Title, as-of date, filters, provenance and attribution (escaped) for a standalone map."""
-    sources = "; ".join(f"{escape(k)}: {escape(p.source)}" for k, p in ds.provenance.items())
-    return Element(
-        '<div class="itt-title" style="position:fixed;top:10px;left:54px;z-index:9999;max-width:560px;'
-        'background:rgba(255,255,255,.93);border:1px solid #888;padding:6px 10px;font:13px sans-serif;">'
-        f"<b>{escape(view.title)}</b><br>{escape(view.describe())}<br>"
-        f"<span style='font-size:11px'>Sources: {sources}<br>{escape(ATTRIBUTION)}</span></div>"
-    )
+def title(ds: Dataset, view: MapView) -> dict:
+    """Title, as-of date and filters, provenance and attribution of a standalone map (plain texts)."""
+    sources = "; ".join(f"{k}: {p.source}" for k, p in ds.provenance.items())
+    return {"heading": view.title, "lines": [view.describe()], "small": [f"Sources: {sources}", ATTRIBUTION]}
 
 
 def map_for_export(ds: Dataset, view: MapView, *, options: ModelOptions | None = None,
-                   metrics: pd.DataFrame | None = None, history: pd.Series | None = None) -> folium.Map:
-    """The coverage map of ``view`` with its title box, ready to save as one HTML file."""
+                   metrics: pd.DataFrame | None = None, parts: MapParts | None = None) -> MapDoc:
+    """The coverage map of ``view`` with its title box, ready for :func:`standalone_html`."""
     if metrics is None:
         metrics = Engine.from_dataset(ds, layer=view.layer, options=options).metrics(view.as_of)
-    m = coverage_map(ds, view, metric_values(metrics, view), history=history)
-    m.get_root().html.add_child(title_box(ds, view))
-    return m
+    doc = coverage_map(ds, view, metric_values(metrics, view), parts=parts)
+    return _only_shown(dataclasses.replace(doc, state={**doc.state, "title": title(ds, view)}))
+
+
+def _only_shown(doc: MapDoc) -> MapDoc:
+    """The document with only the units and sites it shows: a file of one district carries that district alone."""
+    st = doc.state
+    n_sites = len(doc.load(st["sites"]["ref"])["lon"])
+    keep = np.zeros(n_sites, bool)
+    for p in st["points"]:
+        keep |= unmask(p["mask"], n_sites)
+    sites, popups = doc.load(st["sites"]["ref"]), doc.load(st["sites"]["popups"])
+    sites = {k: np.asarray(v)[keep].tolist() for k, v in sites.items()}
+    popups = {"text": np.asarray(popups["text"], dtype=object)[keep].tolist()}
+    units = doc.load(st["units"]["ref"])
+    n_units = len(units["features"])
+    shown = unmask(st["units"]["shown"], n_units)
+    units = {**units, "features": [f for f, s in zip(units["features"], shown, strict=True) if s]}
+    refs = {"units": part(units), "sites": part(sites), "popups": part(popups)}
+    unit_state = {**st["units"], "ref": refs["units"][0], "shown": mask(np.ones(int(shown.sum()), bool))}
+    points = [{**p, "mask": mask(unmask(p["mask"], n_sites)[keep])} for p in st["points"]]
+    state = {**st, "units": unit_state, "sites": {"ref": refs["sites"][0], "popups": refs["popups"][0]},
+             "points": points}
+    blobs = {ref: body for ref, body in refs.values()}
+    blobs |= {o["ref"]: doc.parts[o["ref"]] for o in st["overlays"]}
+    return MapDoc(state=state, parts=blobs)
+
+
+def _script(text: str) -> str:
+    """A script's text with every ``</script`` broken, so that nothing ends the element early."""
+    return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def standalone_html(doc: MapDoc) -> str:
+    """One HTML file that draws ``doc`` with no network: Leaflet, the renderer, the state and parts inlined.
+
+    The same document gives the same bytes (the parts in the order the state names them).
+    """
+    heading = (doc.state.get("title") or {}).get("heading", "Hanoi telecom map")
+    popups = doc.state["sites"]["popups"]
+
+    def scripts(refs: list[str]) -> str:
+        return "\n".join(f'<script type="application/json" data-part="{ref}">{doc.parts[ref].decode("utf-8")}</script>'
+                         for ref in refs)
+
+    first = scripts([ref for ref in doc.parts if ref != popups])
+    later = scripts([popups])  # after the script that draws: read on a site's first click, not before the drawing
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(heading)}</title>\n"
+        f"<style>{leaflet_css_inline()}</style>\n<style>{asset_text('itt_map.css')}</style>\n"
+        f"<script>{_script(asset_text('leaflet.js'))}</script>\n<script>{_script(asset_text('itt_map.js'))}</script>\n"
+        '</head>\n<body>\n<div id="itt-map"></div>\n'
+        f'<script type="application/json" id="itt-state">{to_json(doc.state)}</script>\n{first}\n'
+        f"<script>IttMap.fromDocument();</script>\n{later}\n</body>\n</html>\n"
+    )

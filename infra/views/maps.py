@@ -1,22 +1,50 @@
-"""Shared pieces of the map builders: colours, standing sites, escaping, legend and notice boxes.
+"""Shared pieces of the map builders: the map document, its parts, masks, colours, standing sites.
 
-Every text that comes from data (names, owners, notes) goes through :func:`escape`
-before it is embedded, so a site called ``<img src=x onerror=alert(1)>`` shows as
-text, and one called ``{{ 7*7 }}`` shows as typed: folium renders each element's
-output once more as a Jinja template, which would otherwise evaluate it.
+A map is a :class:`MapDoc`: a small JSON *state* (styles, values, masks, texts)
+that names bulky *parts* (boundaries, sites, popups) by their content hash. The
+renderer (``infra/web/itt_map.js``) draws both the app's map, which fetches each
+part once and receives only the state on a rerun, and the exported file, which
+inlines them. Every text from data reaches the page through ``textContent``,
+never as HTML, and the JSON of a part or state escapes ``<``, ``>`` and ``&``
+so that nothing in it can close the script that holds it.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import html
+import hashlib
+import json
+from dataclasses import dataclass, field
 
-import folium
 import geopandas as gpd
-import shapely
-from branca.element import Element
+import numpy as np
 
 from infra.engine.asof import active
+
+
+def map_words() -> dict[str, str]:
+    """The renderer's own texts: its buttons, hints, tooltips and warnings, as the page shows them.
+
+    They travel in the map's state rather than in the JavaScript, so that the app's
+    translation reaches the map too; the renderer fills each ``{placeholder}`` with
+    the named value and sets the result as text.
+    """
+    return {
+        "fullscreen": "Full screen",
+        "measure": "Measure a distance",
+        "measure_hint": "Click on the map to measure.",
+        "metres": "{metres} m",
+        "kilometres": "{km} km",
+        "loading_history": "Loading the site's history…",
+        "tooltip_unit": "Unit: {name}",
+        "tooltip_code": "Code: {code}",
+        "tooltip_value": "{caption}: {value}",
+        "tiles_failed": "The base map's tiles cannot load (no internet here?): the units, sites, legends and "
+                        "notices are drawn without them.",
+        "failed": "The map could not be drawn: {error}",
+    }
+
 
 #: Colour per mast class (bulky classes in warm colours).
 MAST_COLOURS: dict[str, str] = {
@@ -25,105 +53,106 @@ MAST_COLOURS: dict[str, str] = {
 }
 
 
-def escape(text: object) -> str:
-    """Text made safe for a folium map: HTML-escaped, and its braces as entities.
+def to_json(obj: object) -> str:
+    r"""Compact JSON that is safe inside an HTML ``<script>``: ``<``, ``>`` and ``&`` as ``\u`` escapes.
 
-    Besides ``html.escape``, ``{`` and ``}`` become ``&#123;`` and ``&#125;``:
-    branca compiles every rendered element as a Jinja template, so ``{{ … }}`` in a
-    site name would be evaluated on the server and ``{% … %}`` would break the map.
+    These characters only ever stand inside JSON strings, where the escapes mean
+    the same text; a site called ``</script><img onerror=…>`` therefore cannot
+    end the script that carries the map.
 
     Examples
     --------
-    >>> escape("<b>{{ 7*7 }}</b>")
-    '&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;'
+    >>> to_json({"name": "</script>&"})
+    '{"name":"\\u003c/script\\u003e\\u0026"}'
+    >>> json.loads(to_json({"name": "</script>&"}))["name"]
+    '</script>&'
     """
-    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def stable_ids(element, base: str = "div") -> None:
-    """Name every element of a folium tree by its place in it (``div``, ``div_0``, ``div_0_1``).
+def part(obj: object) -> tuple[str, bytes]:
+    """A part of a map: its ref (the first 20 hex digits of the SHA-256 of its bytes) and its JSON bytes."""
+    body = to_json(obj).encode("utf-8")
+    return hashlib.sha256(body).hexdigest()[:20], body
 
-    folium gives elements random ids. streamlit-folium renames them by this same
-    scheme the first time it converts a map, and folium then adds a second
-    ``addTo`` under the new name, which changes the script on the next rerun (the
-    component is remounted and a click's value is lost) and leaves references to
-    the old names. Named this way first, nothing is renamed, every render of a map
-    gives the same script, and exported files are reproducible.
+
+def mask(selected: np.ndarray) -> str:
+    """A boolean array packed into bits (little bit order) and base64: 5,756 sites in 960 characters.
+
+    Examples
+    --------
+    >>> mask(np.array([True, False, True]))
+    'BQ=='
+    """
+    return base64.b64encode(np.packbits(np.asarray(selected, dtype=bool), bitorder="little").tobytes()).decode()
+
+
+def unmask(text: str, n: int) -> np.ndarray:
+    """The boolean array of :func:`mask` (for tests and checks).
+
+    Examples
+    --------
+    >>> unmask(mask(np.array([True, False, True])), 3).tolist()
+    [True, False, True]
+    """
+    return np.unpackbits(np.frombuffer(base64.b64decode(text), dtype=np.uint8), bitorder="little")[:n].astype(bool)
+
+
+@dataclass(frozen=True)
+class MapDoc:
+    """A map for the renderer: its state, and every part the state names.
+
+    Attributes
+    ----------
+    state
+        JSON-able: ``units`` (the part of the layer's boundaries, a mask of the
+        units shown, a fill colour and a value text per unit), ``sites`` (the
+        parts of sites and popups), ``points`` (one layer of sites each: a mask,
+        colours, radius), ``overlays`` (zones, footprints), ``scale``,
+        ``legend``, ``notices``, ``bounds``, ``tiles`` and an optional ``title``.
+    parts
+        ref → JSON bytes of each part the state names (see :func:`part`).
+    """
+
+    state: dict
+    parts: dict[str, bytes] = field(repr=False)
+
+    def layer(self, key: str) -> dict:
+        """The points or overlay layer of ``state`` with this key (``sites``, ``bulky``, ``tech:5G``, ``zones``…)."""
+        return next(x for x in (*self.state["points"], *self.state["overlays"]) if x["key"] == key)
+
+    def load(self, ref: str) -> object:
+        """A part's data, as the renderer reads it."""
+        return json.loads(self.parts[ref])
+
+
+def selected_unit(value: dict | None, handled: str | None, codes: set[str]) -> str | None:
+    """The unit a click on the app's map selects: the component's value when it is a new click on a known unit.
 
     Parameters
     ----------
-    element
-        A ``folium.Map`` (or any branca element), before it is rendered.
-    base
-        The id of ``element``; its children get ``{base}_{index}``.
-    """
-    element._id = base
-    for i, child in enumerate(element._children.values()):
-        stable_ids(child, f"{base}_{i}")
-
-
-def render_once(m: folium.Map) -> folium.Map:
-    """Render ``m`` now and make its later renders reuse this one; returns ``m``.
-
-    streamlit-folium calls ``Map.render`` on every rerun, even with
-    ``render=False``; for the default map that is half a second of Jinja work that
-    gives the same output each time (see :func:`stable_ids`). For a map that is
-    cached and no longer changed, the first render is kept.
-    """
-    m.get_root().render()
-    m.render = lambda **kwargs: None  # the figure keeps what the first render put in it
-    return m
-
-
-def unit_at(units: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
-    """The code of the unit under a clicked point (WGS84), or None outside every unit.
+    value
+        The component's value: ``{"unit": code, "click": id}`` after a click on a
+        unit (a click on a site opens its popup and sends nothing).
+    handled
+        The id of the last click acted on; the value stays the same across reruns.
+    codes
+        The unit codes of the layer: anything else the browser sends is ignored.
 
     Examples
     --------
-    >>> import shapely
-    >>> units = gpd.GeoDataFrame({"unit_code": ["001"]}, geometry=[shapely.box(105, 21, 106, 22)], crs=4326)
-    >>> unit_at(units, 105.5, 21.5), unit_at(units, 104.0, 21.5)
-    ('001', None)
-    """
-    hit = units.loc[units.to_crs(4326).contains(shapely.Point(lon, lat)), "unit_code"]
-    return None if hit.empty else str(hit.iloc[0])
-
-
-def clicked_unit(units: gpd.GeoDataFrame, now: dict | None, before: dict | None) -> str | None:
-    """The unit a click on the app's map selects, from streamlit-folium's values at this run and the previous one.
-
-    Units are drawn with tooltips, sites with popups; streamlit-folium keeps the
-    last tooltip and popup it saw. A click on a unit changes the tooltip; a click on
-    a site changes the popup, and must open it rather than select the unit under it.
-
-    Parameters
-    ----------
-    units
-        The units drawn.
-    now, before
-        ``last_object_clicked``, ``last_object_clicked_tooltip`` and
-        ``last_object_clicked_popup`` at this run and at the previous one.
-
-    Examples
-    --------
-    >>> units = gpd.GeoDataFrame({"unit_code": ["001"]}, geometry=[shapely.box(105, 21, 106, 22)], crs=4326)
-    >>> unit = {"last_object_clicked": {"lat": 21.5, "lng": 105.5}, "last_object_clicked_tooltip": "Unit 001",
-    ...         "last_object_clicked_popup": None}
-    >>> clicked_unit(units, unit, None)
-    '001'
-    >>> site = {**unit, "last_object_clicked_popup": "Site S1 ..."}
-    >>> clicked_unit(units, site, unit) is None  # the site's popup opens; the selection stays
+    >>> selected_unit({"unit": "007", "click": "1-1"}, None, {"007"})
+    '007'
+    >>> selected_unit({"unit": "007", "click": "1-1"}, "1-1", {"007"}) is None  # the same click at the next rerun
+    True
+    >>> selected_unit({"unit": "<b>", "click": "1-2"}, None, {"007"}) is None
     True
     """
-    before = before or {}
-    if not now or not now.get("last_object_clicked") or now == before:
+    if not isinstance(value, dict) or value.get("click") in (None, handled):
         return None
-    if now.get("last_object_clicked_popup") != before.get("last_object_clicked_popup"):
-        return None  # a site
-    if now.get("last_object_clicked_tooltip") in (None, before.get("last_object_clicked_tooltip")):
-        return None  # not a unit, or the same unit again
-    where = now["last_object_clicked"]
-    return unit_at(units, where["lng"], where["lat"])
+    unit = value.get("unit")
+    return unit if isinstance(unit, str) and unit in codes else None
 
 
 def active_sites(sites: gpd.GeoDataFrame, as_of: dt.date) -> gpd.GeoDataFrame:
@@ -131,44 +160,12 @@ def active_sites(sites: gpd.GeoDataFrame, as_of: dt.date) -> gpd.GeoDataFrame:
     return sites[active(sites["built_on"], sites["removed_on"], as_of)]
 
 
-def notice_box(lines: list[str]) -> Element:
-    """A fixed box on the map listing the notices (escaped), which the user can fold."""
-    items = "".join(f"<li>{escape(t)}</li>" for t in lines)
-    return Element(  # open at first; a click on its title folds it away from the map
-        '<details open class="itt-notice" style="position:fixed;bottom:24px;left:12px;z-index:9999;max-width:460px;'
-        'background:rgba(255,255,240,.92);border:1px solid #c9a400;padding:6px 10px;font:12px sans-serif;">'
-        "<summary style='cursor:pointer'><b>Approximate / synthetic data</b></summary>"
-        f"<ul style='margin:4px 0 0 16px;padding:0'>{items}</ul></details>"
-    )
-
-
-def scale_box(caption: str, colours: list[str], vmin: float, vmax: float) -> Element:
-    """A fixed colour-scale legend (CSS gradient; no d3, unlike branca's), with its caption escaped.
+def ticks(vmin: float, vmax: float) -> list[str]:
+    """The three tick labels of a colour scale.
 
     Examples
     --------
-    >>> html = scale_box("4G <area>", ["#fff", "#000"], 0, 100).render()
-    >>> "linear-gradient(to right, #fff, #000)" in html and "4G &lt;area&gt;" in html
-    True
+    >>> ticks(0, 100)
+    ['0', '50', '100']
     """
-    mid = (vmin + vmax) / 2
-    ticks = "".join(f"<span>{v:,.4g}</span>" for v in (vmin, mid, vmax))
-    return Element(
-        '<div class="itt-scale" style="position:fixed;bottom:24px;right:12px;z-index:9999;width:220px;'
-        'background:rgba(255,255,255,.92);border:1px solid #999;padding:4px 8px;font:12px sans-serif;">'
-        f"<div>{escape(caption)}</div>"
-        f'<div style="height:10px;margin:3px 0;background:linear-gradient(to right, {", ".join(colours)})"></div>'
-        f'<div style="display:flex;justify-content:space-between">{ticks}</div></div>'
-    )
-
-
-def legend_box(title: str, colours: dict[str, str]) -> Element:
-    """A fixed legend box (escaped labels)."""
-    rows = "".join(
-        f"<div><span style='display:inline-block;width:10px;height:10px;background:{c};margin-right:6px'></span>"
-        f"{escape(k)}</div>" for k, c in colours.items()
-    )
-    return Element(
-        '<div class="itt-legend" style="position:fixed;top:12px;right:56px;z-index:9999;background:white;'
-        f'border:1px solid #999;padding:6px 10px;font:12px sans-serif;"><b>{escape(title)}</b>{rows}</div>'
-    )
+    return [f"{v:,.4g}" for v in (vmin, (vmin + vmax) / 2, vmax)]
