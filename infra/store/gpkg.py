@@ -40,8 +40,13 @@ _LIGHT = ("id, created_at, user, kind, file_name, file_sha256, mode, message, re
           "parent, manifest, key, figures")
 #: How long a writer waits for another one to finish (ms), in SQLite and in GDAL.
 BUSY_MS = 30_000
-#: GDAL's configuration is process-wide: one thread at a time writes a layer with its busy timeout set.
-_GDAL_WRITE = threading.Lock()
+#: One access to a store file at a time in this process. GDAL (pyogrio's wheel) carries its own copy of SQLite
+#: beside Python's, and two copies in one process break each other's POSIX locks (closing a file drops every
+#: lock the process holds on it: https://www.sqlite.org/howtocorrupt.html#multiple_copies_of_sqlite_linked_into_the_same_application),
+#: which showed as "malformed database schema" when two sessions saved at once. Between processes SQLite's own
+#: locks hold, since within each process one copy at a time has the file open. It also guards GDAL's
+#: process-wide configuration (the busy timeout).
+_FILE = threading.RLock()
 
 
 def _layer(frame: str, version: str) -> str:
@@ -67,19 +72,20 @@ class GeoPackageStore(Store):
         if not write and not self.path.exists():
             yield None
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
-        try:
-            if write:
-                con.executescript(_SCHEMA)
-            yield con
-        except sqlite3.OperationalError as exc:
-            raise StoreError(_explain(exc, self.location)) from exc
-        finally:
-            con.close()
+        with _FILE:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                con = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
+            try:
+                if write:
+                    con.executescript(_SCHEMA)
+                yield con
+            except sqlite3.OperationalError as exc:
+                raise StoreError(_explain(exc, self.location)) from exc
+            finally:
+                con.close()
 
     def _has_tables(self, con: sqlite3.Connection) -> bool:
         return con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'tracker_revisions'").fetchone()[0] == 1
@@ -132,7 +138,9 @@ class GeoPackageStore(Store):
 
     def _read_frame(self, version: Version) -> pd.DataFrame:
         try:
-            data = pyogrio.read_dataframe(self.path, layer=_layer(version.frame, version.version), use_arrow=True)
+            with _FILE:
+                data = pyogrio.read_dataframe(self.path, layer=_layer(version.frame, version.version),
+                                              use_arrow=True)
         except Exception as exc:  # a version a revision names must be there: say which
             raise StoreError(f"the store {self.location} lacks the {version.frame} of version {version.version} "
                              f"({type(exc).__name__}: {exc}); the file was changed outside the tracker") from exc
@@ -143,7 +151,7 @@ class GeoPackageStore(Store):
         vid = uuid.uuid4().hex[:12]
         options = {"SPATIAL_INDEX": "YES"} if frame in SPATIAL else {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _GDAL_WRITE:
+        with _FILE:
             pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_MS}"})
             try:
                 pyogrio.write_dataframe(data.reset_index(drop=True), self.path, layer=_layer(frame, vid),
