@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from infra.io.inventory import read_opencellid, read_radios, read_sites
+from infra.io.inventory import read_radios, read_sites
+from infra.io.limits import Limits
+from infra.io.opencellid import read_opencellid
 from infra.io.report import UnreadableFile
 
 HEADER = "site_id,name,owner,mast_class,height_m,built_on,removed_on,lat,lon\n"
@@ -182,8 +184,8 @@ def test_unreadable_file_is_one_clear_error(tmp_path):
     f.write_bytes(bytes(range(256)) * 10)
     with pytest.raises(UnreadableFile, match=r"bin.csv"):
         read_sites(f)
-    with pytest.raises(UnreadableFile, match=r"over the 0 MB upload limit"):
-        read_sites(write(tmp_path, "s.csv", HEADER), max_bytes=10)
+    with pytest.raises(UnreadableFile, match=r"over the upload limit of 0 MB\. .*--max-mb"):
+        read_sites(write(tmp_path, "s.csv", HEADER), limits=Limits(max_bytes=10))
 
 
 def test_round_trip_default_inventory(default_ds, tmp_path):
