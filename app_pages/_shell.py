@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _cache
+from app_pages._text import plain
 from infra import Dataset, settings
 from infra.engine import Engine, ModelOptions
 from infra.plan import aggregate
@@ -166,10 +167,10 @@ def _fmt(v: float | None, pct: bool = False) -> str:
 def header(f: Filters) -> None:
     """The title, the data's notices and the headline figures of the selected units (the city when none)."""
     st.title("Telecom Infrastructure Transition Tracker — Hanoi")
-    for notice in f.ds.notices():
-        st.warning(notice)
+    for notice in f.ds.notices():  # they name imported files: plain text, never Markdown
+        st.warning(plain(notice))
     if note := f.engine.outside_note():
-        st.warning(note)
+        st.warning(plain(note))
     now = f.now
 
     def headline(metric: str, tech: str = "*") -> float | None:
@@ -186,4 +187,4 @@ def header(f: Filters) -> None:
 
 def footer(f: Filters) -> None:
     """Where every frame of the dataset comes from."""
-    st.caption("Sources: " + "; ".join(f"{k}: {p.source}" for k, p in f.ds.provenance.items()))
+    st.caption(plain("Sources: " + "; ".join(f"{k}: {p.source}" for k, p in f.ds.provenance.items())))

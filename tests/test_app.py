@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import infra.engine
 from app_pages import _cache
+from app_pages._text import plain
 from infra import settings
 
 APP = str(settings.REPO_ROOT / "app.py")
@@ -117,15 +118,16 @@ def test_data_view_imports_and_switches_source(app, default_ds):
     app.selectbox(key="upload_kind").set_value("sites").run()
     app.file_uploader(key="upload_file").set_value(("my_sites.csv", csv.encode(), "text/csv")).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert "my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1" in [w.value for w in app.warning]
+    assert plain("my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1") in [w.value for w in app.warning]
     report = app.dataframe[0].value
     assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.radio(key="data").value == "imported"
     assert number(app, "Sites standing") == 2  # S4 stands outside every unit: said, not silently dropped
-    assert any(w.value.startswith("1 site(s) lie outside every unit of the boundaries (S4)") for w in app.warning)
-    assert "my_sites.csv" in app.caption[-1].value  # provenance names the file
+    assert any(w.value.startswith(plain("1 site(s) lie outside every unit of the boundaries (S4)"))
+               for w in app.warning)
+    assert plain("my_sites.csv") in app.caption[-1].value  # provenance names the file
     app.radio(key="data").set_value("default").run()
     assert number(app, "Sites standing") > 4000
 
@@ -170,10 +172,10 @@ def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_s
     app.selectbox(key="upload_kind").set_value("population").run()
     app.file_uploader(key="upload_file").set_value(
         ("people.csv", f"lat,lon,population\n{centre.y},{centre.x},9000\n".encode(), "text/csv")).run()
-    assert "people.csv (population): read 1, imported 1 (repaired 0), rejected 0" in [s.value for s in app.success]
+    assert plain("people.csv (population): read 1, imported 1 (repaired 0), rejected 0") in [s.value for s in app.success]
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     go(app, "Plan")
     status = app.dataframe[0].value["status"].tolist()
     assert len(status) == 1 and status[0] != "no data"
-    assert "people.csv" in app.caption[-1].value
+    assert plain("people.csv") in app.caption[-1].value

@@ -34,8 +34,8 @@ def check_size(path: Path, *, limits: Limits | None = None, name: str | None = N
         raise UnreadableFile(f"{name}: file not found")
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise refuse(name, "max_bytes", f"{size / 1e6:.1f} MB is over the upload limit of "
-                                        f"{limits.max_bytes / 1e6:.0f} MB.")
+        raise refuse(name, "max_bytes", f"{size / 2**20:.1f} MB is over the upload limit of "
+                                        f"{limits.max_bytes / 2**20:.0f} MB.")
 
 
 def zip_members(archive: Path, *, limits: Limits | None = None, name: str | None = None) -> list[zipfile.ZipInfo]:
@@ -58,8 +58,8 @@ def zip_members(archive: Path, *, limits: Limits | None = None, name: str | None
                                           f"{limits.max_members:,}.")
     total = sum(m.file_size for m in members)
     if total > limits.max_unpacked_bytes:
-        raise refuse(name, "max_unpacked_bytes", f"the archive unpacks to {total / 1e6:,.0f} MB, over the limit "
-                                                 f"of {limits.max_unpacked_bytes / 1e6:,.0f} MB.")
+        raise refuse(name, "max_unpacked_bytes", f"the archive unpacks to {total / 2**20:,.0f} MB, over the limit "
+                                                 f"of {limits.max_unpacked_bytes / 2**20:,.0f} MB.")
     for m in members:
         parts = PurePosixPath(m.filename.replace("\\", "/"))
         is_link = (m.external_attr >> 16) & 0o170000 == 0o120000
@@ -122,7 +122,7 @@ def gunzip(path: Path, *, limits: Limits | None = None, name: str | None = None)
                 out += chunk
                 if len(out) > limits.max_unpacked_bytes:
                     raise refuse(name, "max_unpacked_bytes",
-                                 f"the gzip file unpacks to more than {limits.max_unpacked_bytes / 1e6:,.0f} MB, "
+                                 f"the gzip file unpacks to more than {limits.max_unpacked_bytes / 2**20:,.0f} MB, "
                                  "the limit.")
                 check_time()
     except (OSError, EOFError, zlib.error) as exc:
