@@ -130,7 +130,7 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
     rep.read, rep.parts, rep.part = len(raw), tuple(p.label for p in found), chosen.label
     rep.columns = tuple(c for c in raw.columns if c != raw.geometry.name)
     geoms = _geometries(raw, rep)
-    usable = geoms.notna().to_numpy()
+    usable = ~shapely.is_missing(geoms.to_numpy())
     if not usable.any():
         raise UnreadableFile(f"{shown}: has no usable polygons (every feature is reported below: "
                              f"{'; '.join(p.what for p in rep.problems[:3])}).")
@@ -188,14 +188,14 @@ def _geometries(raw: gpd.GeoDataFrame, rep: ImportReport) -> gpd.GeoSeries:
         rep.add(i + 1, "geometry", "", "the polygon has coordinates that are not finite numbers (inf or NaN), or "
                 "cannot be placed on the Earth", "check the coordinates and the CRS of the file")
     geoms = geoms.where(coords_ok, None)
-    invalid = geoms.notna() & ~geoms.is_valid
+    invalid = ~shapely.is_missing(geoms.to_numpy()) & ~geoms.is_valid.to_numpy()
     for i in raw.index[invalid]:
         rep.add(i + 1, "geometry", shapely.is_valid_reason(geoms[i]), "invalid geometry (repaired)",
                 "repaired with make_valid; check the source", severity="repaired")
     geoms[invalid] = geoms[invalid].make_valid().map(
         lambda g: shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]))
     area = gpd.GeoSeries(geoms, crs=settings.DEFAULT_CRS).to_crs(settings.METRIC_CRS).area
-    flat = geoms.notna() & ~(area > 0)
+    flat = ~shapely.is_missing(geoms.to_numpy()) & ~(area > 0).to_numpy()
     for i in raw.index[flat]:
         rep.add(i + 1, "geometry", "", "the polygon has no area (degenerate: its points lie on a line or a point)",
                 "draw the unit's outline, or drop the row")

@@ -83,8 +83,9 @@ def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport, 
             rep.add(rows[i], cols["x"], frame[cols["x"]].iloc[i], "not a VN-2000 coordinate",
                     "write X (northing) and Y (easting) in metres")
     else:
-        rep.add(None, "", "", "no coordinate columns", "add lat/lon (or vĩ độ/kinh độ) or VN-2000 x/y columns")
-        return lon, lat
+        raise UnreadableFile(f"{rep.file}: has no coordinate columns; add lat/lon (or vĩ độ/kinh độ) or VN-2000 x/y "
+                             f"columns, or map yours with --column lat=... --column lon=...; its columns are "
+                             f"{list(frame.columns)}")
     finite = np.isfinite(lon) & np.isfinite(lat)
     outside = finite & ~in_hanoi(lon, lat)
     if territory is not None:  # the dataset's own territory, not just the rough extent

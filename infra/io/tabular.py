@@ -134,9 +134,22 @@ def _decode(raw: bytes, rep: ImportReport) -> tuple[str, str, set[int]]:
     if best is None:
         raise UnreadableFile(f"{rep.file}: is not text in any encoding recognised; save it as CSV UTF-8.")
     encoding = best.encoding
-    if not encoding.startswith("utf") and "cp1258" in {m.encoding for m in matches}:
-        encoding = "cp1258"
+    if not encoding.startswith("utf") and ("cp1258" in {m.encoding for m in matches} or _vietnamese(raw)):
+        encoding = "cp1258"  # our users' files: Windows-1258 wins whenever it reads as Vietnamese
     return _strict(raw, encoding, rep), encoding, set()
+
+
+_VIETNAMESE = set("àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ")
+
+
+def _vietnamese(raw: bytes) -> bool:
+    """Whether the bytes read as Windows-1258 give Vietnamese letters (most non-ASCII letters are)."""
+    try:
+        text = unicodedata.normalize("NFC", raw[:200_000].decode("cp1258"))
+    except UnicodeDecodeError:
+        return False
+    letters = [c for c in text.lower() if not c.isascii() and c.isalpha()]
+    return bool(letters) and sum(c in _VIETNAMESE for c in letters) >= 0.8 * len(letters)
 
 
 def _strict(raw: bytes, encoding: str, rep: ImportReport) -> str:

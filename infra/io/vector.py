@@ -83,10 +83,10 @@ def _checked(file: Path, fmt: str, shown: str) -> None:
 def _parts_of(file: Path, fmt: str, shown: str, label: str | None) -> list[Part]:
     _checked(file, fmt, shown)
     if fmt == "shp":
-        missing = [s for s in (".dbf", ".shx") if not file.with_suffix(s).exists()]
+        missing = " or ".join(s for s in (".dbf", ".shx") if not file.with_suffix(s).exists())
         if missing:
-            raise UnreadableFile(f"{shown}: the Shapefile {file.name} has no {' or '.join(missing)} beside it; zip "
-                                 "the .shp, .shx, .dbf and .prj files of one Shapefile together.")
+            raise UnreadableFile(f"{shown}: the Shapefile {label} has no {missing} beside it; zip the .shp, .shx, "
+                                 ".dbf and .prj files of one Shapefile together.")
     try:
         layers = pyogrio.list_layers(file)
     except Exception as exc:  # GDAL refuses the file: one clear message
@@ -134,7 +134,7 @@ def parts(path: Path, workdir: Path, kind: str, *, limits: Limits, name: str, re
                     if sib.suffix.lower() in (".dbf", ".shx", ".prj", ".cpg"):
                         shutil.copyfile(sib, own.with_suffix(sib.suffix.lower()))
             shutil.copyfile(member, own)
-            found.extend(_parts_of(own, inner, f"{name} ({rel})", rel))
+            found.extend(_parts_of(own, inner, name, rel))
         elif inner in ("vrt", "xml", "sqlite", "binary", "text", "zip", "gzip", "xlsx") and member.suffix.lower() \
                 not in (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".qmd", ".txt"):
             rep.add(None, "", rel, "this member of the archive is not a vector file and was not read",
