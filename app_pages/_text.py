@@ -14,11 +14,11 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
 
 
 def plain(text: object) -> str:
-    """``text`` with every Markdown-active character backslash-escaped, and line breaks kept as breaks.
+    r"""``text`` with every Markdown-active character backslash-escaped, and line breaks kept as breaks.
 
     Examples
     --------
     >>> plain("**x**.csv")
-    '\\\\*\\\\*x\\\\*\\\\*\\\\.csv'
+    '\\*\\*x\\*\\*\\.csv'
     """
     return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")

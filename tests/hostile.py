@@ -170,7 +170,7 @@ def _secret(tmp: Path) -> str:
 def cases() -> list[Case]:
     """Every hostile case of issue 13."""
     c = Case
-    mixed = ("ten,lat,lon,site_id\n".encode() + "Cầu Giấy,21.03,105.80,A\n".encode()
+    mixed = (b"ten,lat,lon,site_id\n" + "Cầu Giấy,21.03,105.80,A\n".encode()
              + "Hà Đông,21.0,105.78,B\n".encode("cp1258") + "Tây Hồ,21.07,105.82,C\n".encode())
     return [
         # server file read and outside requests
@@ -226,7 +226,7 @@ def cases() -> list[Case]:
             OCID + GOOD_CELL + GOOD_CELL.replace("1546300800", "99999999999999")).encode(),
           rejected=frozenset({2}), problems=frozenset({(2, "created", "not a time in 1900-2100")})),
         c("ocid-no-created", "opencellid", "cells.csv", lambda t: (
-            "radio,mcc,net,lon,lat,range\nLTE,452,04,105.85,21.028,800\n").encode(), read=1,
+            b"radio,mcc,net,lon,lat,range\nLTE,452,04,105.85,21.028,800\n"), read=1,
           problems=frozenset({(None, "created", "no 'created' column")})),
         c("short-row", "sites", "s.csv", lambda t: (SITES + GOOD_SITE + "S2,b,VNPT\n").encode(),
           rejected=frozenset({2}), problems=frozenset({(2, "", "the row has 3 cells but the header has 9")})),
@@ -235,22 +235,22 @@ def cases() -> list[Case]:
           rejected=frozenset({1}), problems=frozenset({(1, "", "the row has 11 cells but the header has 9")})),
         # files that imported "successfully" and broke later
         c("target-year-huge", "targets", "t.csv", lambda t: (
-            "unit_code,metric,year,target,source\n001,shared_site_pct,99999999999999999999,40,Plan X\n"
-            "001,shared_site_pct,2030,40,Plan X\n").encode(),
+            b"unit_code,metric,year,target,source\n001,shared_site_pct,99999999999999999999,40,Plan X\n"
+            b"001,shared_site_pct,2030,40,Plan X\n"),
           rejected=frozenset({1}), problems=frozenset({(1, "year", "not a year in 2000-2100")})),
         c("coordinates-inf", "sites", "s.csv", lambda t: (SITES + GOOD_SITE + "S2,b,VNPT,A1a,3,,,inf,105.8\n"
                                                           "S3,c,VNPT,A1a,3,,,21.03,1e309\n").encode(),
           rejected=frozenset({2, 3}), problems=frozenset({(2, "lat", "not a coordinate"),
                                                           (3, "lon", "not a coordinate")})),
         c("targets-inf-negative", "targets", "t.csv", lambda t: (
-            "unit_code,metric,year,target,source\n001,shared_site_pct,2030,inf,Plan X\n"
-            "001,shared_site_pct,2025,-50,Plan X\n002,shared_site_pct,2030,120,Plan X\n"
-            "003,shared_site_pct,2030,35,Plan X\n").encode(),
+            b"unit_code,metric,year,target,source\n001,shared_site_pct,2030,inf,Plan X\n"
+            b"001,shared_site_pct,2025,-50,Plan X\n002,shared_site_pct,2030,120,Plan X\n"
+            b"003,shared_site_pct,2030,35,Plan X\n"),
           rejected=frozenset({1, 2, 3}), problems=frozenset({(1, "target", "not a target in [0, 100]"),
                                                              (2, "target", "not a target in [0, 100]"),
                                                              (3, "target", "not a target in [0, 100]")})),
         c("population-1e308", "population", "people.csv", lambda t: (
-            "lat,lon,population\n21.03,105.85,1e308\n21.03,105.85,500\n").encode(),
+            b"lat,lon,population\n21.03,105.85,1e308\n21.03,105.85,500\n"),
           rejected=frozenset({1}), problems=frozenset({(1, "population", "not a number of people")})),
         c("ocid-range-negative", "opencellid", "cells.csv", lambda t: (
             OCID + GOOD_CELL + GOOD_CELL.replace(",800,", ",-5,")).encode(),

@@ -172,7 +172,8 @@ def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_s
     app.selectbox(key="upload_kind").set_value("population").run()
     app.file_uploader(key="upload_file").set_value(
         ("people.csv", f"lat,lon,population\n{centre.y},{centre.x},9000\n".encode(), "text/csv")).run()
-    assert plain("people.csv (population): read 1, imported 1 (repaired 0), rejected 0") in [s.value for s in app.success]
+    summary = plain("people.csv (population): read 1, imported 1 (repaired 0), rejected 0")
+    assert summary in [s.value for s in app.success]
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     go(app, "Plan")

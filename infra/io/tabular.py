@@ -305,11 +305,13 @@ def _cell(v: object) -> str:
 
 def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None, header: bool) -> Table:
     zip_members(path, limits=limits, name=rep.file)  # the unpacked size is checked before openpyxl opens it
+    handle = open(path, "rb")  # a file object: openpyxl judges a path by its name, and the content decided here
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of styles and extensions it drops
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook: one clear message
+        handle.close()
         raise UnreadableFile(f"{rep.file}: is not a readable Excel workbook; open it in Excel and save it again "
                              "as .xlsx.") from exc
     try:
@@ -353,6 +355,7 @@ def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None,
             numbers.append(number)
     finally:
         wb.close()
+        handle.close()
     names = names or []
     rep.read = len(numbers) + len(rep.rejected_rows())
     frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names)
