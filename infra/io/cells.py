@@ -6,7 +6,7 @@ the column, the value and the fix; it never stops the file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,12 @@ MAST_NAMES = {fold(c): c for c in settings.MAST_CLASSES} | {
 }
 TRUE = {"1", "true", "yes", "y", "co", "có", "x"}
 FALSE = {"0", "false", "no", "n", "khong", "không", ""}
+
+
+def by_value(values: pd.Series, read: Callable[[str], object]) -> pd.Series:
+    """``read`` applied once per distinct value (a million rows hold a few operators, classes, angles)."""
+    lookup = {v: read(v) for v in pd.unique(values)}
+    return values.map(lookup).astype(object)
 
 
 def operator_of(text: str) -> str | None:
@@ -80,24 +86,25 @@ def dates(frame: pd.DataFrame, cols: Mapping[str, str], canon: str, rep: ImportR
     if canon not in cols:
         return out
     raw = frame[cols[canon]]
-    iso = raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)  # the common case, at once
-    parsed = pd.Series(pd.to_datetime(raw[iso], format="%Y-%m-%d", errors="coerce"), index=raw.index[iso])
-    for i, v in raw[~iso & (raw != "")].items():
+    iso = raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool).to_numpy()
+    parsed = pd.to_datetime(raw.where(iso, None), format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+    for i, v in raw[~iso & (raw != "").to_numpy()].items():  # other forms, one by one (few in practice)
         check_time()
         try:
             d = parse_date(v)
         except (ValueError, OverflowError):
-            d = pd.NaT
-        parsed[i] = d if d is not None else pd.NaT
+            d = None
+        if d is not None:
+            parsed[i] = pd.Timestamp(d).as_unit("s")
     lo, hi = (pd.Timestamp(d) for d in settings.IMPORT_DATES)
-    for i, d in parsed.items():
-        if pd.isna(d):
-            rep.add(i + 1, cols[canon], raw[i], "not a date", "write dates as YYYY-MM-DD (or DD/MM/YYYY)")
-        elif not lo <= d <= hi + pd.Timedelta(days=1):
-            rep.add(i + 1, cols[canon], raw[i], f"a date outside {lo.year}-{hi.year}",
-                    "check the year; leave the cell empty for no date (9999-12-31 is not read as 'never')")
-        else:
-            out[i] = pd.Timestamp(d).as_unit("ns")
+    given = (raw != "").to_numpy()
+    ok = parsed.notna().to_numpy() & (parsed >= lo).to_numpy() & (parsed < hi + pd.Timedelta(days=1)).to_numpy()
+    for i in raw.index[given & parsed.isna().to_numpy()]:
+        rep.add(i + 1, cols[canon], raw[i], "not a date", "write dates as YYYY-MM-DD (or DD/MM/YYYY)")
+    for i in raw.index[given & parsed.notna().to_numpy() & ~ok]:
+        rep.add(i + 1, cols[canon], raw[i], f"a date outside {lo.year}-{hi.year}",
+                "check the year; leave the cell empty for no date (9999-12-31 is not read as 'never')")
+    out[ok] = parsed[ok].astype("datetime64[ns]")
     return out
 
 

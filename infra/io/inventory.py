@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
-from infra.io.cells import FALSE, MAST_NAMES, TRUE, dates, numbers, operator_of, technology_of
+from infra.io.cells import FALSE, MAST_NAMES, TRUE, by_value, dates, numbers, operator_of, technology_of
 from infra.io.coords import in_hanoi, parse_angle, vn2000_to_lonlat
 from infra.io.limits import Limits
 from infra.io.names import fold
@@ -51,6 +51,14 @@ RADIO_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _angles(text: pd.Series) -> np.ndarray:
+    """Decimal degrees per cell: plain numbers at once, DMS and the rest one by one (NaN where not an angle)."""
+    out = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(float, copy=True)
+    other = np.isnan(out) & (text != "").to_numpy()
+    out[other] = text[other].map(parse_angle).to_numpy(float)
+    return out
+
+
 def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport, grid: str,
                territory: shapely.Geometry | None = None) -> tuple[np.ndarray, np.ndarray]:
     """lon/lat per row from lat/lon (decimal or DMS) or VN-2000 x/y; swapped pairs repaired."""
@@ -58,8 +66,7 @@ def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport, 
     rows = frame.index.to_numpy() + 1  # the user's row numbers (rows rejected while reading are not here)
     lon, lat = np.full(n, np.nan), np.full(n, np.nan)
     if "lat" in cols and "lon" in cols:
-        lat = frame[cols["lat"]].map(parse_angle).to_numpy(float)
-        lon = frame[cols["lon"]].map(parse_angle).to_numpy(float)
+        lat, lon = _angles(frame[cols["lat"]]), _angles(frame[cols["lon"]])
         for i in np.flatnonzero(~(np.isfinite(lat) & np.isfinite(lon))):
             col = cols["lat"] if not np.isfinite(lat[i]) else cols["lon"]
             rep.add(rows[i], col, frame[col].iloc[i], "not a coordinate",
@@ -144,7 +151,7 @@ def read_sites(path: Path, *, columns: Mapping[str, str] | None = None, grid: st
         rep.add(i + 1, cols["site_id"], ids[i], "duplicate site id (first occurrence kept)", "make site ids unique")
     lon, lat = _positions(frame, cols, rep, grid, territory)
     mast = frame[cols["mast_class"]] if "mast_class" in cols else pd.Series("", index=frame.index)
-    mast_class = mast.map(lambda v: MAST_NAMES.get(fold(v, strip_prefix=False))).astype(object)
+    mast_class = by_value(mast, lambda v: MAST_NAMES.get(fold(v, strip_prefix=False)))
     for i in frame.index[mast_class.isna()]:
         rep.add(i + 1, cols["mast_class"], mast[i], "unknown mast class (imported as 'unknown')",
                 f"use one of {', '.join(settings.MAST_CLASSES)}", severity="repaired")
@@ -196,11 +203,11 @@ def read_radios(path: Path, *, columns: Mapping[str, str] | None = None, site_id
     if missing:
         raise UnreadableFile(f"{rep.file}: no {', '.join(missing)} column; columns are {list(frame.columns)} — "
                              "rename them or pass a column mapping")
-    op = frame[cols["operator"]].map(operator_of).astype(object)
+    op = by_value(frame[cols["operator"]], operator_of)
     for i in frame.index[op.isna()]:
         rep.add(i + 1, cols["operator"], frame.at[i, cols["operator"]], "unknown operator",
                 f"use one of {', '.join(settings.OPERATORS)} or an MCC 452 network code")
-    tech = frame[cols["technology"]].map(technology_of).astype(object)
+    tech = by_value(frame[cols["technology"]], technology_of)
     for i in frame.index[tech.isna()]:
         rep.add(i + 1, cols["technology"], frame.at[i, cols["technology"]], "unknown technology",
                 "use 2G/3G/4G/5G (or GSM/UMTS/LTE/NR)")

@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from infra import settings
-from infra.io.cells import operator_of, technology_of
+from infra.io.cells import by_value, operator_of, technology_of
 from infra.io.coords import in_hanoi
 from infra.io.limits import Limits
 from infra.io.report import ImportReport, UnreadableFile
@@ -81,8 +81,8 @@ def read_opencellid(path: Path, *, group_m: float = 30.0, limits: Limits | None 
     for i in np.flatnonzero(~vn):
         rep.add(rows[i], "mcc", frame["mcc"].iloc[i], "cell of another country (skipped)",
                 "export Vietnam (MCC 452) only")
-    op = frame["net"].map(operator_of).astype(object)
-    tech = frame["radio"].map(technology_of).astype(object)
+    op = by_value(frame["net"], operator_of)
+    tech = by_value(frame["radio"], technology_of)
     for i in np.flatnonzero(vn & op.isna().to_numpy()):
         rep.add(rows[i], "net", frame["net"].iloc[i], "unknown network code", "MCC 452 codes are 01, 02, 04, 05, 07")
     for i in np.flatnonzero(vn & tech.isna().to_numpy()):
