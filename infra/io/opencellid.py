@@ -130,17 +130,19 @@ def _sites(cells: pd.DataFrame, group_m: float) -> tuple[gpd.GeoDataFrame, pd.Da
     site_ids = np.empty(len(cells), dtype=object)
     xy = gpd.GeoSeries(gpd.points_from_xy(cells["lon"], cells["lat"]), crs=4326).to_crs(settings.METRIC_CRS)
     xy = np.c_[xy.x, xy.y]
-    rows = []
+    groups = []
     for operator, idx in cells.groupby("operator").indices.items():
-        pairs = np.array(sorted(cKDTree(xy[idx]).query_pairs(group_m)), dtype=int).reshape(-1, 2)
+        pairs = cKDTree(xy[idx]).query_pairs(group_m, output_type="ndarray")  # no Python set of pairs
         graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(idx), len(idx)))
         _, label = connected_components(graph, directed=False)
-        for k in np.unique(label):
-            members = idx[label == k]
-            sid = f"OCID-{operator}-{k + 1:05d}"
-            site_ids[members] = sid
-            rows.append({"site_id": sid, "lon": xy[members, 0].mean(), "lat": xy[members, 1].mean(),
-                         "built_on": cells.loc[members, "on_date"].min(), "owner": operator})
+        site_ids[idx] = [f"OCID-{operator}-{k + 1:05d}" for k in label]
+        groups.append(pd.DataFrame({"site_id": site_ids[idx], "lon": xy[idx, 0], "lat": xy[idx, 1],
+                                    "built_on": cells["on_date"].to_numpy()[idx], "owner": operator}))
+    rows = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame(
+        columns=["site_id", "lon", "lat", "built_on", "owner"])
+    rows = rows.groupby("site_id", sort=True).agg(lon=("lon", "mean"), lat=("lat", "mean"),
+                                                   built_on=("built_on", "min"), owner=("owner", "first"))
+    rows = rows.reset_index()
     sites_df = pd.DataFrame(rows, columns=["site_id", "lon", "lat", "built_on", "owner"])
     pts = gpd.GeoSeries(gpd.points_from_xy(sites_df["lon"], sites_df["lat"]), crs=settings.METRIC_CRS).to_crs(4326)
     sites = gpd.GeoDataFrame({"site_id": sites_df["site_id"], "name": sites_df["site_id"], "owner": sites_df["owner"],
