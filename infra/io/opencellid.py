@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
@@ -103,6 +104,7 @@ def read_opencellid(path: Path, *, group_m: float = 30.0, limits: Limits | None 
     keep = ~frame.index.isin([r - 1 for r in rep.rejected_rows()])
     cells = pd.DataFrame({"operator": op, "technology": tech, "lon": lon, "lat": lat, "on_date": created,
                           "range_m": np.where(given, reach, np.nan)}, index=frame.index)[keep]
+    del frame, op, tech, created  # the text of a million cells is not needed to group them
     return (*_sites(cells.reset_index(drop=True), group_m), rep)
 
 
@@ -128,8 +130,8 @@ def _created(frame: pd.DataFrame, rows: np.ndarray, vn: np.ndarray, rep: ImportR
 def _sites(cells: pd.DataFrame, group_m: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Sites of co-located cells of one operator (chained within ``group_m``), and one radio per cell."""
     site_ids = np.empty(len(cells), dtype=object)
-    xy = gpd.GeoSeries(gpd.points_from_xy(cells["lon"], cells["lat"]), crs=4326).to_crs(settings.METRIC_CRS)
-    xy = np.c_[xy.x, xy.y]
+    to_metres = Transformer.from_crs(settings.DEFAULT_CRS, settings.METRIC_CRS, always_xy=True)
+    xy = np.c_[to_metres.transform(cells["lon"].to_numpy(float), cells["lat"].to_numpy(float))]
     groups = []
     for operator, idx in cells.groupby("operator").indices.items():
         pairs = cKDTree(xy[idx]).query_pairs(group_m, output_type="ndarray")  # no Python set of pairs

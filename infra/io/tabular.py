@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import unicodedata
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,21 +87,17 @@ def read_table(path: Path, rep: ImportReport, kind: str, *, limits: Limits | Non
     if fmt == "xlsx":
         table = _read_excel(path, rep, limits, part, header)
     else:
-        raw = gunzip(path, limits=limits, name=name) if fmt == "gzip" else path.read_bytes()
-        inner = sniff_bytes(bytes(raw[:65536]))
-        if inner != "text":
-            raise refusal(name, inner, kind)
         if rep.file.lower().endswith(_EXCEL_NAMES):
             rep.add(None, "", "", "the file is named like an Excel workbook but holds CSV text; it was read as CSV",
                     "name it .csv", severity="warning")
         if part is not None:
             rep.add(None, "", part, "a CSV file has no sheets; the choice of sheet was ignored",
                     "choose a sheet only for Excel workbooks", severity="warning")
-        table = _read_csv(raw, rep, limits, header)
+        table = _read_csv(path, fmt, kind, rep, limits, header)
     return table
 
 
-def _decode(raw: bytes, rep: ImportReport) -> tuple[str, str, set[int]]:
+def _decode(raw: bytes | bytearray, rep: ImportReport) -> tuple[str, str, set[int]]:
     """The text, its encoding, and the 0-based lines that are not in that encoding."""
     if raw.startswith(codecs.BOM_UTF8):
         try:
@@ -190,15 +186,29 @@ def _header(names: list[str], rep: ImportReport, limits: Limits) -> list[str]:
     return out
 
 
-def _read_csv(raw: bytes, rep: ImportReport, limits: Limits, header: bool) -> Table:
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line breaks, one at a time (no copy of the whole text)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _read_csv(path: Path, fmt: str, kind: str, rep: ImportReport, limits: Limits, header: bool) -> Table:
+    raw = gunzip(path, limits=limits, name=rep.file) if fmt == "gzip" else path.read_bytes()
+    inner = sniff_bytes(bytes(raw[:65536]))
+    if inner != "text":
+        raise refusal(rep.file, inner, kind)
     first = raw.split(b"\n", 1)[0]
     if len(first) > limits.max_header_bytes:
         raise refuse(rep.file, "max_header_bytes", f"the first line has {len(first):,} bytes, over the limit of "
                                                    f"{limits.max_header_bytes:,} for a header.")
     if raw.count(b"\n") > limits.max_rows + 2:
         raise refuse(rep.file, "max_rows", f"the file has more than {limits.max_rows:,} rows, the limit.")
-    text, encoding, bad_lines = _decode(bytes(raw), rep)
-    del raw
+    text, encoding, bad_lines = _decode(raw, rep)
+    del raw  # the only reference: the bytes are freed once decoded
     text = unicodedata.normalize("NFC", text)  # one normal form: NFD and NFC "Đình" compare equal after
     check_time()
     head_line = text.split("\n", 1)[0]
@@ -213,18 +223,19 @@ def _read_csv(raw: bytes, rep: ImportReport, limits: Limits, header: bool) -> Ta
                                                   f"{limits.max_columns:,}.")
         columns = list(range(width))
     numbers, skip, one_line_each = _scan(text, sep, width, header, bad_lines, rep, limits)
-    if one_line_each:  # the common case: pandas' C parser, told which lines to leave out
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=columns, dtype=str,
+    if one_line_each:  # the common case: pandas' C parser on UTF-8 bytes, told which lines to leave out
+        data = text.encode("utf-8")
+        del text
+        frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=sep, header=None, names=columns, dtype=str,
                             keep_default_na=False, skip_blank_lines=False, engine="c",
                             skiprows=skip | ({0} if header else set()))
     else:  # quoted line breaks or trailing empty cells: row by row
         keep = set(numbers)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        reader = csv.reader(_lines(text), delimiter=sep)
         start = 0 if header else 1
         rows = [rec[:width] for n, rec in enumerate(reader, start=start) if n in keep]
         frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
-        del rows
-    del text
+        del rows, text
     if len(frame) != len(numbers):  # both parsers read the same rows; anything else is a bug to hear of
         raise UnreadableFile(f"{rep.file}: its rows could not be told apart; save it again as CSV UTF-8.")
     frame.index = pd.Index([n - 1 for n in numbers], dtype=int)
@@ -239,7 +250,7 @@ def _scan(text: str, sep: str, width: int, header: bool, bad_lines: set[int], re
     encoding are reported and left out.
     """
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(_lines(text), delimiter=sep)
     numbers: list[int] = []
     skip: set[int] = set()
     one_line_each = True
