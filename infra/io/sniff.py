@@ -82,7 +82,7 @@ def sniff_bytes(head: bytes) -> Format:
 def _as_text(head: bytes) -> str | None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
-    sample = head[:_HEAD]
+    sample = head[3:_HEAD] if head.startswith(codecs.BOM_UTF8) else head[:_HEAD]
     if b"\x00" in sample:  # text in one-byte encodings and UTF-8 has no NUL; UTF-16 without a BOM has many
         utf16 = utf16_without_bom(sample)
         return None if utf16 is None else sample[: len(sample) // 2 * 2].decode(utf16, errors="replace")
