@@ -41,6 +41,19 @@ def _ocid(n: int) -> bytes:
     return (head + body).encode()
 
 
+def _grid_geojson(path: Path, n: int) -> None:
+    """A population grid of ``n`` 100 m squares as GeoJSON, written feature by feature."""
+    with open(path, "w") as f:
+        f.write('{"type":"FeatureCollection","features":[')
+        for i in range(n):
+            x, y = 105.3 + (i % 700) * 0.001, 20.6 + (i // 700) * 0.001
+            ring = f"[[{x:.4f},{y:.4f}],[{x + .001:.4f},{y:.4f}],[{x + .001:.4f},{y + .001:.4f}],[{x:.4f},{y + .001:.4f}]," \
+                   f"[{x:.4f},{y:.4f}]]"
+            f.write(("," if i else "") + f'{{"type":"Feature","properties":{{"population":{i % 300}}},'
+                    f'"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}')
+        f.write("]}")
+
+
 def _stream_zip(path: Path, member: str, size: int, chunk: bytes, extra: dict[str, bytes] | None = None) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in (extra or {}).items():
@@ -99,6 +112,8 @@ def cases(tmp: Path, quick: bool) -> list[tuple[str, Path, str]]:
     ocid.write_bytes(gzip.compress(_ocid(rows)))
     out.append((f"OpenCelliD .csv.gz at the row limit ({rows:,} cells)", ocid, "opencellid"))
     _xlsx(add(f"sites workbook, {100_000 // scale:,} rows", "sites.xlsx", "sites"), 100_000 // scale)
+    _grid_geojson(add(f"population GeoJSON, {600_000 // scale:,} squares", "grid.geojson", "population"),
+                  600_000 // scale)
     return out
 
 

@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -22,7 +21,7 @@ from infra.io.limits import Limits
 from infra.io.names import fold
 from infra.io.register import read_hanoi_register
 from infra.io.report import ImportReport, UnreadableFile
-from infra.io.vector import choose, parts, read_part
+from infra.io.vector import choose, finite, parts, read_part
 
 _NAME_FIELDS = ("fullName", "name", "NAME_3", "NAME_2", "shapeName", "district", "ward", "commune", "ten", "Ten",
                 "name:vi", "name:en", "nameEn")
@@ -182,8 +181,7 @@ def _geometries(raw: gpd.GeoDataFrame, rep: ImportReport) -> gpd.GeoSeries:
     for i in raw.index[~polygonal & ~missing]:
         rep.add(i + 1, "geometry", raw.geom_type[i], "not a polygon", "keep only the unit polygons")
     geoms = geom.where(polygonal, None).to_crs(settings.DEFAULT_CRS)
-    coords_ok = pd.Series([g is None or bool(np.isfinite(shapely.get_coordinates(g)).all()) for g in geoms],
-                          index=raw.index)
+    coords_ok = pd.Series(finite(geoms.to_numpy()), index=raw.index)
     for i in raw.index[polygonal & ~coords_ok]:
         rep.add(i + 1, "geometry", "", "the polygon has coordinates that are not finite numbers (inf or NaN), or "
                 "cannot be placed on the Earth", "check the coordinates and the CRS of the file")

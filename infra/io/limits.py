@@ -7,8 +7,9 @@ and the setting that raise it. The defaults keep one import under 2 GB of memory
 (``python bench/hostile.py`` prints the figures).
 
 The wall time of one import is kept by a deadline the readers check as they go
-(:func:`deadline`, :func:`check_time`): an import running longer stops with a clear
-message instead of holding the server.
+(:func:`deadline`, :func:`check_time`: while unpacking, between rows, between steps):
+an import running longer stops with a clear message instead of holding the server.
+GDAL's read of one layer is not interrupted; the size and feature limits bound it.
 """
 
 from __future__ import annotations

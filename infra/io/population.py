@@ -24,7 +24,7 @@ from infra.io.report import ImportReport, UnreadableFile
 from infra.io.safety import check_size
 from infra.io.sniff import check_format
 from infra.io.tabular import map_columns, read_table
-from infra.io.vector import choose, parts, read_part
+from infra.io.vector import choose, finite, parts, read_part
 
 POPULATION_ALIASES: dict[str, tuple[str, ...]] = {
     "population": ("pop", "people", "dan so", "dân số", "so dan", "số dân"),
@@ -91,7 +91,7 @@ def read_population(path: Path, *, columns: Mapping[str, str] | None = None, par
         located = ~(shapely.is_missing(geom) | shapely.is_empty(geom)) & np.isin(
             shapely.get_type_id(geom), [shapely.GeometryType.POINT, shapely.GeometryType.POLYGON,
                                         shapely.GeometryType.MULTIPOLYGON])
-        located &= np.array([g is None or bool(np.isfinite(shapely.get_coordinates(g)).all()) for g in geom])
+        located &= finite(geom)
         where, fix = "geometry", "give each cell a polygon or a point"
         crs = frame.crs
     if "population" not in cols:

@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pyogrio
+import shapely
 
 from infra.io.limits import Limits, check_time, refuse
 from infra.io.report import ImportReport, UnreadableFile
@@ -52,8 +53,9 @@ class Part:
 
     label: str
     file: Path
-    layer: str
-    features: int
+    layer: str | int
+    features: int  # -1 when not counted before reading
+    fmt: str = "json"
 
 
 def _checked(file: Path, fmt: str, shown: str) -> None:
@@ -87,11 +89,13 @@ def _parts_of(file: Path, fmt: str, shown: str, label: str | None) -> list[Part]
         if missing:
             raise UnreadableFile(f"{shown}: the Shapefile {label} has no {missing} beside it; zip the .shp, .shx, "
                                  ".dbf and .prj files of one Shapefile together.")
+    if fmt in ("json", "shp"):  # one layer, and GDAL would parse a whole GeoJSON to count it: read once
+        return [Part(label or file.stem, file, 0, -1, fmt)]
     try:
         layers = pyogrio.list_layers(file)
     except Exception as exc:  # GDAL refuses the file: one clear message
-        raise UnreadableFile(f"{shown}: is not a readable {fmt.upper() if fmt != 'json' else 'GeoJSON'} file; "
-                             "save it again from QGIS or the tool that made it.") from exc
+        raise UnreadableFile(f"{shown}: is not a readable {fmt.upper()} file; save it again from QGIS or the tool "
+                             "that made it.") from exc
     out = []
     for layer, _geom in layers:
         try:
@@ -99,7 +103,7 @@ def _parts_of(file: Path, fmt: str, shown: str, label: str | None) -> list[Part]
         except Exception as exc:
             raise UnreadableFile(f"{shown}: the layer {layer!r} cannot be read; save it again.") from exc
         text = layer if label is None else (label if len(layers) == 1 else f"{label} / {layer}")
-        out.append(Part(text, file, layer, int(features)))
+        out.append(Part(text, file, layer, int(features), fmt))
     return out
 
 
@@ -156,19 +160,24 @@ def read_part(chosen: Part, others: list[Part], *, limits: Limits, name: str,
         cannot be in the system it names.
     """
     for p in others:
-        rep.add(None, "", p.label, f"the part {p.label!r} ({p.features:,} features) was not imported",
+        counted = f" ({p.features:,} features)" if p.features >= 0 else ""
+        rep.add(None, "", p.label, f"the part {p.label!r}{counted} was not imported",
                 f"import it on its own: choose the part {p.label!r} (CLI: --part)", severity="warning")
-    info = pyogrio.read_info(chosen.file, layer=chosen.layer)
-    if info["features"] > limits.max_rows:
-        raise refuse(name, "max_rows", f"the layer {chosen.label!r} has {info['features']:,} features, over the "
-                                       f"limit of {limits.max_rows:,}.")
-    if len(info["fields"]) > limits.max_columns:
-        raise refuse(name, "max_columns", f"the layer {chosen.label!r} has {len(info['fields']):,} fields, over "
-                                          f"the limit of {limits.max_columns:,}.")
+    if chosen.fmt != "json":  # counts and fields from the header, before anything is read
+        info = pyogrio.read_info(chosen.file, layer=chosen.layer)
+        if info["features"] > limits.max_rows:
+            raise _too_many(name, chosen, info["features"], limits)
+        if len(info["fields"]) > limits.max_columns:
+            raise _too_wide(name, chosen, len(info["fields"]), limits)
     try:
-        frame = pyogrio.read_dataframe(chosen.file, layer=chosen.layer, use_arrow=False)
+        frame = pyogrio.read_dataframe(chosen.file, layer=chosen.layer, use_arrow=False,
+                                       max_features=limits.max_rows + 1)
     except Exception as exc:
         raise UnreadableFile(f"{name}: the layer {chosen.label!r} cannot be read; save it again from QGIS.") from exc
+    if len(frame) > limits.max_rows:
+        raise _too_many(name, chosen, len(frame), limits)
+    if len(frame.columns) - 1 > limits.max_columns:
+        raise _too_wide(name, chosen, len(frame.columns) - 1, limits)
     check_time()
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
         raise UnreadableFile(f"{name}: the layer {chosen.label!r} has no geometries.")
@@ -184,6 +193,24 @@ def read_part(chosen: Part, others: list[Part], *, limits: Limits, name: str,
     return frame.reset_index(drop=True)
 
 
+def _too_many(name: str, part: Part, n: int, limits: Limits) -> UnreadableFile:
+    return refuse(name, "max_rows", f"the layer {part.label!r} has more than {limits.max_rows:,} features "
+                                    f"({n:,} or more), the limit.")
+
+
+def _too_wide(name: str, part: Part, n: int, limits: Limits) -> UnreadableFile:
+    return refuse(name, "max_columns", f"the layer {part.label!r} has {n:,} fields, over the limit of "
+                                       f"{limits.max_columns:,}.")
+
+
+def finite(geoms: np.ndarray) -> np.ndarray:
+    """Whether each geometry's coordinates are all finite numbers (missing ones count as finite)."""
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), dtype=bool)
+    np.logical_or.at(bad, index, ~np.isfinite(coords).all(axis=1))  # GEOS bounds skip an inner NaN: each point
+    return ~bad
+
+
 def choose(found: list[Part], part: str | None, name: str) -> tuple[Part, list[Part]]:
     """The part the user chose (default: the first with features) and the others.
 
@@ -193,7 +220,7 @@ def choose(found: list[Part], part: str | None, name: str) -> tuple[Part, list[P
         If ``part`` names no part of the file.
     """
     if part is None:
-        chosen = next((p for p in found if p.features > 0), found[0])
+        chosen = next((p for p in found if p.features != 0), found[0])
     else:
         chosen = next((p for p in found if p.label == part or p.layer == part), None)
         if chosen is None:
