@@ -47,8 +47,8 @@ def _grid_geojson(path: Path, n: int) -> None:
         f.write('{"type":"FeatureCollection","features":[')
         for i in range(n):
             x, y = 105.3 + (i % 700) * 0.001, 20.6 + (i // 700) * 0.001
-            ring = f"[[{x:.4f},{y:.4f}],[{x + .001:.4f},{y:.4f}],[{x + .001:.4f},{y + .001:.4f}],[{x:.4f},{y + .001:.4f}]," \
-                   f"[{x:.4f},{y:.4f}]]"
+            corners = [(x, y), (x + .001, y), (x + .001, y + .001), (x, y + .001), (x, y)]
+            ring = "[" + ",".join(f"[{a:.4f},{b:.4f}]" for a, b in corners) + "]"
             f.write(("," if i else "") + f'{{"type":"Feature","properties":{{"population":{i % 300}}},'
                     f'"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}')
         f.write("]}")
