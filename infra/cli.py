@@ -109,6 +109,7 @@ def _limits(args: argparse.Namespace) -> Limits:
     mb = 1024 * 1024
     return Limits().but(max_bytes=None if args.max_mb is None else int(args.max_mb * mb),
                         max_unpacked_bytes=None if args.max_unpacked_mb is None else int(args.max_unpacked_mb * mb),
+                        max_excel_unpacked_bytes=None if args.max_excel_mb is None else int(args.max_excel_mb * mb),
                         max_rows=args.max_rows, max_columns=args.max_columns, max_seconds=args.max_seconds)
 
 
@@ -197,6 +198,9 @@ def _add_import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-unpacked-mb", type=float, default=None,
                    help=f"refuse archives, gzip and Excel files unpacking to more (MB; default "
                         f"{limits.MAX_UNPACKED_BYTES // 2**20})")
+    p.add_argument("--max-excel-mb", type=float, default=None,
+                   help=f"refuse Excel workbooks unpacking to more (MB; default "
+                        f"{limits.MAX_EXCEL_UNPACKED_BYTES // 2**20}; CSV reads ten times faster)")
     p.add_argument("--max-rows", type=int, default=None,
                    help=f"refuse files with more rows or features (default {limits.MAX_ROWS:,})")
     p.add_argument("--max-columns", type=int, default=None,

@@ -201,6 +201,8 @@ def cases() -> list[Case]:
           refused="unpacks to more than 300 MB.*--max-unpacked-mb"),
         c("xlsx-bomb", "sites", "towers.xlsx", lambda t: _xlsx_bomb(t, 400 * 2**20),
           refused="unpacks to \\d{3} MB, over the limit of 300 MB"),
+        c("xlsx-over-excel-limit", "sites", "towers.xlsx", lambda t: _xlsx_bomb(t, 150 * 2**20),
+          refused="the workbook unpacks to 150 MB, over the limit of 100 MB for Excel.*--max-excel-mb.*CSV UTF-8"),
         c("xlsx-whole-sheet-dimension", "sites", "towers.xlsx",
           lambda t: _xlsx(t, {"s": pd.DataFrame({"site_id": ["S1"], "lat": ["21.03"], "lon": ["105.85"]})},
                           dimension="A1:XFD1048576"), read=1),

@@ -315,7 +315,11 @@ def _cell(v: object) -> str:
 
 
 def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None, header: bool) -> Table:
-    zip_members(path, limits=limits, name=rep.file)  # the unpacked size is checked before openpyxl opens it
+    members = zip_members(path, limits=limits, name=rep.file)  # checked before openpyxl opens it
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_excel_unpacked_bytes:
+        raise refuse(rep.file, "max_excel_unpacked_bytes", f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, "
+                     f"over the limit of {limits.max_excel_unpacked_bytes / 2**20:,.0f} MB for Excel.")
     handle = open(path, "rb")  # a file object: openpyxl judges a path by its name, and the content decided here
     try:
         with warnings.catch_warnings():
