@@ -12,18 +12,25 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from infra import Dataset, engine, read_dataset
+from infra import Dataset, engine
 from infra.engine import Engine, ModelOptions, PreparedLayers
 from infra.plan import series_dates
 from infra.plan.series import HORIZON
+from infra.store import Store, open_store
 from infra.views import MapView, coverage_map, metric_values, site_history, unit_table
 from infra.views.maps import render_once
 
 
-@st.cache_resource(show_spinner="Loading the default data…")
-def default_dataset() -> Dataset:
-    """The embedded default dataset."""
-    return read_dataset()
+@st.cache_resource(show_spinner="Opening the store…")
+def store(location: str) -> Store:
+    """The store at a location (the first time, it is given the embedded default data as revision 1)."""
+    return open_store(location)
+
+
+@st.cache_resource(show_spinner="Reading the data…", max_entries=4)
+def dataset(location: str, key: str, _store: Store, _revision: int) -> Dataset:
+    """The dataset of a revision, shared by every revision with the same content (``key``) and every session."""
+    return _store.dataset(_revision)
 
 
 @st.cache_resource(show_spinner="Preparing the boundaries…", max_entries=2)

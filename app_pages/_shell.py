@@ -12,19 +12,21 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from app_pages import _cache
+from app_pages import _auth, _cache
 from app_pages._text import plain
 from infra import Dataset, settings
 from infra.engine import Engine, ModelOptions
 from infra.plan import aggregate
+from infra.store import Revision, Store, chosen_location
+from infra.views.notices import layer_notices
 
 LAYER_LABELS = {"district": "Districts 2017–2025 (the plan's units)", "commune_2025": "Communes and wards since 2025"}
 #: Model parameters (widget key → default); kept in the URL only when changed.
 PARAMS = {**{f"radius_{t}": float(r) for t, r in settings.FIXED_RADII_M.items()},
           **{f"mapl_{t}": float(d) for t, d in settings.MAX_PATH_LOSS_DB.items()}}
 #: Widget keys kept in the URL, so a view can be shared as a link.
-URL_KEYS = ("layer", "units", "operators", "technologies", "as_of", "model", *PARAMS, "metric", "metric_tech",
-            "data")
+URL_KEYS = ("rev", "layer", "units", "operators", "technologies", "as_of", "model", *PARAMS, "metric",
+            "metric_tech")
 _MANY = {"units", "operators", "technologies"}
 _FILTERS = "_filters"
 
@@ -36,7 +38,11 @@ class Filters:
     Attributes
     ----------
     ds, data_key
-        The dataset and the key its caches are stored under.
+        The dataset and the key its caches are stored under (the revision's content hash).
+    store, revision, latest
+        Where the data comes from: the store, the revision shown, the latest revision's id.
+    session
+        Who is using the app, and whether they may edit.
     layer, units, operators, technologies, as_of
         What is shown; empty tuples mean all.
     options
@@ -45,6 +51,10 @@ class Filters:
 
     ds: Dataset = field(repr=False, compare=False)
     data_key: str
+    store: Store = field(repr=False, compare=False)
+    revision: Revision = field(compare=False)
+    latest: int
+    session: _auth.Session
     layer: str
     units: tuple[str, ...]
     operators: tuple[str, ...]
@@ -93,6 +103,11 @@ def init_state() -> None:
                 st.session_state[key] = float(st.session_state[key])
             except ValueError:
                 del st.session_state[key]
+    if isinstance(st.session_state.get("rev"), str):
+        try:
+            st.session_state["rev"] = int(st.session_state["rev"])
+        except ValueError:
+            del st.session_state["rev"]
     if isinstance(st.session_state.get("as_of"), str):
         try:
             st.session_state["as_of"] = dt.date.fromisoformat(st.session_state["as_of"])
@@ -112,28 +127,35 @@ def sync_url() -> None:
     st.query_params.from_dict(out)
 
 
-def _dataset() -> tuple[Dataset, str]:
-    """The dataset chosen in the sidebar (default or imported in the Data view) and its cache key."""
-    if st.session_state.get("data") == "imported" and "imported" in st.session_state:
-        return st.session_state["imported"], st.session_state["imported_key"]
-    return _cache.default_dataset(), "default"
+def _revision(store: Store) -> tuple[Revision, int]:
+    """The revision chosen in the sidebar (the latest unless the URL or the user chose another), and the latest id."""
+    revs = store.revisions()
+    by_id = {r.id: r for r in revs}
+    if st.session_state.get("rev") not in by_id:
+        if "rev" in st.session_state:
+            st.sidebar.warning(f"Revision {st.session_state['rev']} is not in this store; showing the latest.")
+        st.session_state["rev"] = revs[-1].id
+    chosen = st.sidebar.selectbox("Revision", [r.id for r in reversed(revs)], key="rev",
+                                  format_func=lambda n: by_id[n].label(),
+                                  help="Every import is a revision; any of them can be shown, and brought back in "
+                                       "the Data view.")
+    return by_id[chosen], revs[-1].id
 
 
 def sidebar() -> Filters:
     """Draw the sidebar (data, layer, units, operators, technologies, date, model) and return its choices."""
     init_state()
-    for key, pending in (("data", "_pending_data"), ("units", "_pending_units")):  # set by the pages, applied here
+    for key, pending in (("rev", "_pending_rev"), ("units", "_pending_units")):  # set by the pages, applied here
         if pending in st.session_state:
             st.session_state[key] = st.session_state.pop(pending)
     st.session_state.setdefault("as_of", dt.date.today())
     for key, default in PARAMS.items():
         st.session_state.setdefault(key, default)
-    sources = ["default"] + (["imported"] if "imported" in st.session_state else [])
-    if st.session_state.get("data") not in sources:
-        st.session_state["data"] = "default"
-    st.sidebar.radio("Data", sources, key="data", format_func={"default": "Embedded default (demo)",
-                                                              "imported": "Imported in the Data view"}.get)
-    ds, data_key = _dataset()
+    who = _auth.session()
+    store = _cache.store(chosen_location())
+    rev, latest = _revision(store)
+    ds = _cache.dataset(store.location, rev.key, store, rev.id)
+    data_key = rev.key
     layer = st.sidebar.selectbox("Admin layer", ds.layers, key="layer", format_func=lambda k: LAYER_LABELS.get(k, k))
     units = ds.layer(layer)
     label = dict(zip(units["unit_code"], units["unit_code"] + " " + units["name"], strict=True))
@@ -155,7 +177,8 @@ def sidebar() -> Filters:
                                                  key=f"mapl_{t}"))) for t in settings.TECHNOLOGIES)
     opts = ModelOptions(model=model, fixed_radii_m=radii if model == "fixed" else (),
                         max_loss_db=losses if model == "pathloss" else ())
-    f = Filters(ds, data_key, layer, tuple(chosen), tuple(operators), tuple(technologies), as_of, opts)
+    f = Filters(ds, data_key, store, rev, latest, who, layer, tuple(chosen), tuple(operators), tuple(technologies),
+                as_of, opts)
     st.session_state[_FILTERS] = f
     return f
 
@@ -167,7 +190,12 @@ def _fmt(v: float | None, pct: bool = False) -> str:
 def header(f: Filters) -> None:
     """The title, the data's notices and the headline figures of the selected units (the city when none)."""
     st.title("Telecom Infrastructure Transition Tracker — Hanoi")
+    st.caption(plain(f"Store {f.store.location} · revision {f.revision.label()}"))  # the label names the file
+    if f.revision.id != f.latest:
+        st.info(f"You are viewing revision {f.revision.id}; the latest is revision {f.latest}.")
     for notice in f.ds.notices():  # they name imported files: plain text, never Markdown
+        st.warning(plain(notice))
+    for notice in layer_notices(f.engine.repairs, f.ds.provenance):
         st.warning(plain(notice))
     if note := f.engine.outside_note():
         st.warning(plain(note))

@@ -8,7 +8,9 @@ rejected, 2 when a file or an argument cannot be used.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import getpass
 import logging
 import os
 import subprocess
@@ -19,13 +21,16 @@ from pathlib import Path
 from tqdm import tqdm
 
 from infra import settings
+from infra.dataset import Dataset
 from infra.defaults.build import build_default_data
 from infra.engine import Engine, ModelOptions
 from infra.io import KINDS, UnreadableFile, import_file, limits, read_dataset, write_dataset, write_html, write_table
 from infra.io.limits import Limits
 from infra.io.population import read_population
 from infra.plan import series_dates
-from infra.store import merge_into
+from infra.store import MODES, Conflict, StoreError, apply_import, describe, open_store, with_districts
+from infra.store.base import sha256_of
+from infra.store.users import Users
 from infra.views import MapView, map_for_export, unit_table
 
 log = logging.getLogger("infra")
@@ -54,8 +59,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _dataset(args: argparse.Namespace, *, announce: bool = True) -> Dataset:
+    """The dataset a command reads: a snapshot folder (``--data``), else a revision of the store."""
+    if getattr(args, "data", None) is not None:
+        return read_dataset(args.data)
+    store = open_store(args.store)
+    rev = store.revision(args.revision)
+    if announce:
+        log.info("store %s, revision %s", store.location, rev.label())
+    return store.dataset(rev.id)
+
+
 def _report(args: argparse.Namespace) -> int:
-    ds = read_dataset(args.data)
+    ds = _dataset(args)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output.suffix else "csv")
     notes = list(ds.notices())
     grid = None  # the dataset's own grid, unless --population gives another
@@ -80,7 +96,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export_map(args: argparse.Namespace) -> int:
-    ds = read_dataset(args.data)
+    ds = _dataset(args)
     codes = set(ds.layer(args.layer)["unit_code"])
     unknown = [u for u in args.unit or [] if u not in codes]
     if unknown:
@@ -130,7 +146,7 @@ def _import_options(args: argparse.Namespace) -> dict:
 
 def _validate(args: argparse.Namespace) -> int:
     try:
-        base = read_dataset(args.data) if args.kind in ("radios", "sites", "targets") else None
+        base = _dataset(args, announce=False) if args.kind in ("radios", "sites", "targets") else None
         _, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
     except UnreadableFile as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -140,30 +156,114 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    target = args.into
-    has_data = (target / settings.DEFAULT_GPKG.name).exists()
-    steps = _progress(["read the dataset", "read and check the file", "merge", "check the dataset", "write"],
+    steps = _progress(["open the store", "read and check the file", "merge", "check the dataset", "write"],
                       desc="import", unit="step")
+    next(steps)
+    store = open_store(args.store)
+    base_rev = store.revision(args.revision)
+    base = store.dataset(base_rev.id)
+    next(steps)
+    if args.kind == "dataset":  # a snapshot folder: every frame of it
+        try:
+            ds = read_dataset(args.file)
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"error: {args.file}: not a dataset folder ({exc})", file=sys.stderr)
+            return 2
+        rep, changes = None, []
+        print(f"{args.file.name}: a dataset of {len(ds.units):,} units, {len(ds.sites):,} sites, "
+              f"{len(ds.radios):,} radios")
+    else:
+        try:
+            frames, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
+        except UnreadableFile as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(rep.text(limit=args.limit))
+        next(steps)
+        if args.derive_districts:
+            if "units" not in frames or not (frames["units"]["layer"] == "ward_legacy").any():
+                print("error: --derive-districts needs a file of legacy wards (layer ward_legacy)", file=sys.stderr)
+                return 2
+            frames, partial = with_districts(frames)
+            for line in partial:
+                print(f"district left as it was (the file lacks some of its wards): {line}")
+        ds, changes = apply_import(base, frames, source=args.file.name, mode=args.mode)
+        for change in changes:
+            print(change.summary())
+        if "targets" in frames and (notice := ds.provenance["targets"].notice("targets")):
+            print(notice)  # targets carried to a layer the file did not cover
+    next(steps)
+    ds.validate()
+    next(steps)
+    sha = sha256_of(args.file) if args.file.is_file() else ""
     try:
-        next(steps)
-        base = read_dataset(target if has_data else args.data)
-        next(steps)
-        frames, rep = import_file(args.file, args.kind, base=base, **_import_options(args))
-    except UnreadableFile as exc:
+        rev = store.commit(ds, base=base_rev.id, kind=args.kind, user=args.user, file_name=args.file.name,
+                           file_sha256=sha, mode=args.mode, message=args.message or "", report=rep, changes=changes)
+    except Conflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(rep.text(limit=args.limit))
-    next(steps)
-    merged = merge_into(base, frames, source=args.file.name)
-    if "targets" in frames and (notice := merged.provenance["targets"].notice("targets")):
-        print(notice)  # targets carried to a layer the file did not cover
-    next(steps)
-    merged.validate()
-    next(steps)
-    write_dataset(merged, target)
     next(steps, None)
-    print(f"wrote the dataset to {target} (use --data {target})")
-    return 0 if rep.ok else 1
+    print(f"revision {rev.id} in {store.location}")
+    return 0 if rep is None or rep.ok else 1
+
+
+def _revisions(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    revs = store.revisions()
+    print(f"{len(revs)} revision(s) in {store.location}")
+    print(f"{'id':>4}  {'time (UTC)':<19}  {'user':<14}  {'kind':<11}  {'read':>8}  {'imported':>8}  {'rejected':>8}  "
+          "file")
+    for r in revs[-args.limit:] if args.limit else revs:
+        print(f"{r.id:>4}  {r.created_at[:19].replace('T', ' '):<19}  {r.user[:14]:<14}  {r.kind[:11]:<11}  "
+              f"{r.read:>8,}  {r.imported:>8,}  {r.rejected:>8,}  {r.file_name or r.message}")
+    return 0
+
+
+def _revert(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    try:
+        rev = store.revert(args.n, user=args.user)
+    except Conflict as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"revision {rev.id} in {store.location}: the data of revision {args.n}")
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    rev = store.revision(args.revision)
+    write_dataset(store.dataset(rev.id), args.output)
+    print(f"wrote revision {rev.id} to {args.output} (read it with --data {args.output}, or import it into another "
+          "store with --kind dataset)")
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    users = Users.load(args.file)
+    if args.action == "list":
+        print(f"{len(users.users)} user(s) in {users.path}; viewing: {users.viewing}")
+        for u in users.users.values():
+            print(f"  {u.name}  {u.role}" + ("" if u.password else "  (signs in through the identity provider)"))
+        return 0
+    if args.action == "viewing":
+        if args.name not in ("open", "signed-in"):
+            print("error: viewing is 'open' or 'signed-in'", file=sys.stderr)
+            return 2
+        users = dataclasses.replace(users, viewing=args.name)
+    elif args.action == "remove":
+        users = users.without(args.name)
+    else:
+        password = None
+        if not args.no_password:
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+                f"password for {args.name}: ")
+            if len(password) < 8:
+                print("error: a password needs at least 8 characters", file=sys.stderr)
+                return 2
+        users = users.with_user(args.name, args.role, password)
+    print(f"wrote {users.save()}")
+    return 0
 
 
 def _app(args: argparse.Namespace) -> int:
@@ -180,9 +280,20 @@ def _app(args: argparse.Namespace) -> int:
         return 0
 
 
-def _add_import_args(p: argparse.ArgumentParser) -> None:
+def _add_store_args(p: argparse.ArgumentParser, *, revision: bool = True, data: bool = False) -> None:
+    p.add_argument("--store", default=None,
+                   help=f"the store: a GeoPackage file or a postgresql:// URL (default: $TRACKER_STORE, else "
+                        f"{describe()})")
+    if revision:
+        p.add_argument("--revision", type=int, default=None, help="revision to read (default: the latest)")
+    if data:
+        p.add_argument("--data", type=Path, default=None,
+                       help="read a dataset folder (a snapshot) instead of the store")
+
+
+def _add_import_args(p: argparse.ArgumentParser, *, kinds: tuple[str, ...] = KINDS) -> None:
     p.add_argument("file", type=Path, help="file to read")
-    p.add_argument("--kind", choices=KINDS, required=True, help="what the file holds")
+    p.add_argument("--kind", choices=kinds, required=True, help="what the file holds")
     p.add_argument("--column", action="append", metavar="CANONICAL=INPUT",
                    help="explicit column mapping, e.g. --column site_id='Mã BTS', or --column name=TEN for the "
                         "unit names of boundaries (repeatable)")
@@ -208,7 +319,6 @@ def _add_import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-seconds", type=float, default=None,
                    help=f"stop an import running longer (default {limits.MAX_SECONDS:.0f} s)")
     p.add_argument("--limit", type=int, default=200, help="problems printed at most")
-    p.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -230,7 +340,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--as-of", type=_date, default=dt.date.today(), help="date YYYY-MM-DD (default: today)")
     r.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help="coverage model")
     r.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default=None, help="default: from the file suffix")
-    r.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
+    _add_store_args(r, data=True)
     r.add_argument("--population", type=Path, default=None,
                    help="population grid: cells or points with a population column (vector file, or CSV with "
                         "lat/lon) for population coverage")
@@ -245,16 +355,50 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--operator", default="*", help="operator of the metric (or *)")
     e.add_argument("--footprints", default=None, help="draw the footprints of this technology")
     e.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help="coverage model")
-    e.add_argument("--data", type=Path, default=None, help="dataset directory (default: the embedded default data)")
+    _add_store_args(e, data=True)
     e.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
     e.set_defaults(func=_export_map)
     v = sub.add_parser("validate", help="check a file and print its validation report (exit 0/1/2)")
     _add_import_args(v)
+    _add_store_args(v, data=True)
     v.set_defaults(func=_validate)
-    i = sub.add_parser("import", help="import a file into a dataset directory")
-    _add_import_args(i)
-    i.add_argument("--into", type=Path, required=True, help="dataset directory to create or update")
+    i = sub.add_parser("import", help="import a file into the store as a new revision (prints its id)")
+    _add_import_args(i, kinds=(*KINDS, "dataset"))
+    _add_store_args(i)
+    i.add_argument("--mode", choices=MODES, default="update",
+                   help="update: the file's rows replace those with the same key (unit code, site id…), the others "
+                        "stay (default); replace: the file's rows are all there is (of its layers, for boundaries)")
+    i.add_argument("--derive-districts", action="store_true",
+                   help="boundaries of legacy wards: also make each district whose wards the file all has the "
+                        "union of them")
+    i.add_argument("--message", default=None, help="a note for the revision")
+    i.add_argument("--user", default=None, help="author of the revision (default: who runs the command)")
     i.set_defaults(func=_import)
+    rv = sub.add_parser("revisions", help="list the store's revisions")
+    _add_store_args(rv, revision=False)
+    rv.add_argument("--limit", type=int, default=0, help="show only the last N")
+    rv.set_defaults(func=_revisions)
+    rt = sub.add_parser("revert", help="a new revision with the data of revision N (nothing is deleted)")
+    rt.add_argument("n", type=int, help="the revision whose data to bring back")
+    _add_store_args(rt, revision=False)
+    rt.add_argument("--user", default=None, help="author of the revision (default: who runs the command)")
+    rt.set_defaults(func=_revert)
+    sn = sub.add_parser("snapshot", help="write one revision as a dataset folder (GeoPackage, targets, provenance)")
+    _add_store_args(sn)
+    sn.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
+    sn.set_defaults(func=_snapshot)
+    us = sub.add_parser("users", help="who may change the store from the app (a local users file)",
+                        description="add NAME --role editor|viewer (asks for a password); remove NAME; list; "
+                                    "viewing open|signed-in")
+    us.add_argument("action", choices=["add", "remove", "list", "viewing"])
+    us.add_argument("name", nargs="?", default="", help="user name (or e-mail, for the identity provider)")
+    us.add_argument("--role", choices=["editor", "viewer"], default="viewer")
+    us.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    us.add_argument("--no-password", action="store_true",
+                    help="no password: the user signs in through the organisation's identity provider (st.login)")
+    us.add_argument("--file", type=Path, default=None, help="the users file (default: $TRACKER_USERS, else "
+                                                             "users.toml in the user's config folder)")
+    us.set_defaults(func=_users)
     return top
 
 
@@ -271,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

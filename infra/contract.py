@@ -136,6 +136,8 @@ def _each(values: pd.Series, test) -> pd.Series:
 def _check_kind(frame: str, col: Column, values: pd.Series) -> list[Problem]:
     present = ~_is_empty(values)
     if col.kind == "text":
+        if pd.api.types.is_string_dtype(values) and values.dtype != object:
+            return []  # a string dtype holds text (or missing values) only
         bad = present & ~_each(values, lambda v: isinstance(v, str))
         fix = "store the values as text (e.g. codes as '001', not 1)"
     elif col.kind == "number":
@@ -149,6 +151,8 @@ def _check_kind(frame: str, col: Column, values: pd.Series) -> list[Problem]:
         bad = present & pd.to_datetime(values, errors="coerce", format="ISO8601").isna()
         fix = "use ISO dates (YYYY-MM-DD)"
     else:
+        if pd.api.types.is_bool_dtype(values):
+            return []
         bad = present & ~_each(values, lambda v: isinstance(v, bool) or str(v) in ("True", "False"))
         fix = "use true/false"
     if not bad.any():

@@ -10,6 +10,9 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
+#: The application's name: its folder in the user's data and config directories.
+APP_NAME: str = "hanoi-telecom-tracker"
+
 #: CRS in which every frame is stored and exchanged (WGS84 lon/lat).
 DEFAULT_CRS: str = "EPSG:4326"
 
@@ -119,6 +122,12 @@ DEFAULT_CLUTTER: str = "rural"
 # --- Engine --------------------------------------------------------------------
 #: Segments per quarter circle of a footprint disc (GEOS/shapely buffer default: a 64-gon).
 FOOTPRINT_QUAD_SEGS: int = 16
+#: Grid (m) the pieces of two disagreeing layers are snapped to, and the smallest piece kept (m²).
+PRECISION_M: float = 0.001
+SLIVER_M2: float = 1.0
+#: Layers that leave more than this share of the territory outside one another (or overlap within one layer)
+#: get a notice in every view.
+LAYERS_DISAGREE_SHARE: float = 0.001
 #: Size (m) of the square tiles the coverage engine works on.
 COVERAGE_TILE_M: float = 2_000.0
 #: Default baseline of the 2G switch-off share (DESIGN.md / issue 3).

@@ -1,10 +1,37 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import geopandas as gpd
 import pytest
 
 from infra import read_dataset
+from infra.store import open_store
 from tests.realdata import real_file
+
+
+def pytest_configure(config):
+    """Every test process gets a store of its own, never the user's (a test that needs an empty one makes it)."""
+    os.environ["TRACKER_STORE"] = os.path.join(tempfile.mkdtemp(prefix="tracker-tests-"), "store.gpkg")
+
+
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory):
+    """A GeoPackage store holding revision 1 (the default data), made once per test process."""
+    path = tmp_path_factory.mktemp("store-template") / "store.gpkg"
+    open_store(path)
+    return path
+
+
+@pytest.fixture
+def fresh_store(store_template, tmp_path, monkeypatch):
+    """A store of this test's own (a copy of the template), named by TRACKER_STORE as a user would."""
+    path = tmp_path / "store.gpkg"
+    shutil.copy(store_template, path)
+    monkeypatch.setenv("TRACKER_STORE", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ APP = str(settings.REPO_ROOT / "app.py")
 
 
 @pytest.fixture
-def app():
+def app(fresh_store):
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -77,7 +77,7 @@ def test_units_view_follows_layer_units_and_filters(app):
     table = app.dataframe[0].value
     assert table["unit_code"].tolist() == ["00004", "00008", "*"]
     assert number(app, "Sites standing") == table["sites_standing"].iloc[:2].sum()  # the header follows the selection
-    assert app.caption[0].value == "Figures for 2 selected unit(s)"
+    assert "Figures for 2 selected unit(s)" in [c.value for c in app.caption]
     before = app.dataframe[0].value["sites_on_air"].iloc[-1]
     app.multiselect(key="operators").set_value(["Gmobile"]).run()
     app.multiselect(key="technologies").set_value(["2G"]).run()
@@ -104,10 +104,10 @@ def test_plan_and_transition_views(app):
     assert len(app.get("vega_lite_chart")) == 3
 
 
-def test_data_view_imports_and_switches_source(app, default_ds):
+def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     go(app, "Data")
     assert app.selectbox(key="upload_kind").value == "boundaries"
-    assert app.radio(key="data").options == ["Embedded default (demo)"]
+    assert app.dataframe[0].value["revision"].tolist() == [1]  # the store starts with the embedded default data
     # 100 m north of Hanoi's northernmost point: inside the importer's 200 m tolerance, outside every unit
     north = max(shapely.get_coordinates(default_ds.layer("district").union_all()), key=lambda xy: xy[1])
     csv = ("site_id,name,owner,mast_class,height_m,built_on,lat,lon\n"
@@ -116,23 +116,28 @@ def test_data_view_imports_and_switches_source(app, default_ds):
            "S3,Sài Gòn,VNPT,A1a,3,2018-06-01,10.77,106.70\n"  # row 3: Ho Chi Minh City, outside Hanoi
            f"S4,Biên,VNPT,A1a,3,2018-06-01,{north[1] + 0.0009:.6f},{north[0]:.6f}\n")
     app.selectbox(key="upload_kind").set_value("sites").run()
+    app.radio(key="upload_mode").set_value("replace").run()
     app.file_uploader(key="upload_file").set_value(("my_sites.csv", csv.encode(), "text/csv")).run()
     assert not app.exception, [e.value for e in app.exception]
     assert plain("my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1") in [w.value for w in app.warning]
-    report = app.dataframe[0].value
+    report = app.dataframe[1].value
     assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
+    assert app.selectbox(key="rev").value == 1  # nothing is saved before the user confirms
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.radio(key="data").value == "imported"
+    assert app.selectbox(key="rev").value == 2 and app.query_params["rev"] == "2"
     assert number(app, "Sites standing") == 2  # S4 stands outside every unit: said, not silently dropped
     assert any(w.value.startswith(plain("1 site(s) lie outside every unit of the boundaries (S4)"))
                for w in app.warning)
     assert plain("my_sites.csv") in app.caption[-1].value  # provenance names the file
-    app.radio(key="data").set_value("default").run()
+    app.selectbox(key="rev").set_value(1).run()
     assert number(app, "Sites standing") > 4000
+    again = AppTest.from_file(APP, default_timeout=180)  # another visit: the revision is still there
+    again.run()
+    assert again.selectbox(key="rev").value == 2 and number(again, "Sites standing") == 2
 
 
-def test_url_query_seeds_the_view():
+def test_url_query_seeds_the_view(fresh_store):
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["layer"] = "commune_2025"
     at.query_params["units"] = ["00004"]
@@ -148,7 +153,7 @@ def test_url_query_seeds_the_view():
     assert at.dataframe[0].value["unit_code"].tolist() == ["00004", "*"]
 
 
-def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch):
+def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch, fresh_store):
     calls = []
     real = infra.engine.prepare_layers
     monkeypatch.setattr(infra.engine, "prepare_layers", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -172,6 +177,7 @@ def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_s
     app.selectbox(key="upload_kind").set_value("population").run()
     app.file_uploader(key="upload_file").set_value(
         ("people.csv", f"lat,lon,population\n{centre.y},{centre.x},9000\n".encode(), "text/csv")).run()
+    assert not app.exception, [e.value for e in app.exception]
     summary = plain("people.csv (population): read 1, imported 1 (repaired 0), rejected 0")
     assert summary in [s.value for s in app.success]
     app.button(key="use_import").click().run()

@@ -146,3 +146,63 @@ def test_gadm_legacy_wards_disambiguated_by_district(tmp_path):
     assert (units["layer"] == "ward_legacy").all()
     assert units["unit_code"].tolist() == ["00067", "10237", "00001"]
     assert units["unit_type"].tolist() == ["phường", "xã", "phường"]
+
+
+def test_legacy_wards_merged_since_are_matched_by_location_and_merged(tmp_path):
+    """A GADM-style file of an older ward set: names the register no longer has are found by where they lie."""
+    from infra.io.legacy import reference_wards
+    from infra.io.register import read_hanoi_register
+
+    reg = read_hanoi_register().legacy.set_index("ward_code")
+    wards = reference_wards().to_crs(4326).reset_index(drop=True)
+    rows, split, renamed = [], wards.index[::40], wards.index[7::60]  # 14 wards split in two, 9 renamed
+    for i, w in wards.iterrows():
+        district = reg.loc[w["unit_code"], "district_name"].replace(" ", "")  # GADM writes "BaĐình"
+        name = f"Cũ Renamed {i}" if i in renamed else w["name"]
+        geom = w.geometry
+        if i in split:  # the old ward that was merged into this one in 2020 or 2025: its eastern half
+            x = geom.centroid.x
+            east = shapely.intersection(geom, shapely.box(x, -90, 180, 90))
+            geom = shapely.difference(geom, east)
+            rows.append({"NAME_1": "HàNội", "NAME_2": district, "NAME_3": f"Cũ Merged {i}", "geometry": east})
+        rows.append({"NAME_1": "HàNội", "NAME_2": district, "NAME_3": name, "geometry": geom})
+    path = tmp_path / "gadm41_VNM_3_hanoi.json"
+    gpd.GeoDataFrame(rows, crs=4326).to_file(path, driver="GeoJSON")
+    units, rep = read_boundaries(path)
+    assert rep.read == len(rows) == len(wards) + len(split) and rep.rejected == 0
+    assert set(units["layer"]) == {"ward_legacy"}
+    coded = ~units["unit_code"].str.startswith("X")
+    assert coded.mean() >= 0.98 and len(units) == len(wards)  # every merged half went into its ward
+    assert sorted(units["unit_code"]) == sorted(wards["unit_code"])
+    located = [p for p in rep.problems if "matched by location" in p.what]
+    merged = [p for p in rep.problems if "merged with row" in p.what]
+    assert len(located) == len(split) + len(renamed) and len(merged) == len(split)
+    first = wards.loc[split[0]]
+    assert any(p.value == f"Cũ Merged {split[0]}" and first["unit_code"] in p.what for p in located)
+    whole = units.set_index("unit_code").loc[first["unit_code"]].geometry
+    assert whole.area == pytest.approx(first.geometry.area, rel=1e-6)  # the two halves are one unit again
+
+
+def test_districts_are_derived_from_imported_legacy_wards(tmp_path):
+    from infra.io.legacy import reference_wards
+    from infra.store import districts_from_wards, open_store
+    from tests.cli import run_cli
+
+    wards = reference_wards().to_crs(4326)
+    some = wards[wards["district_code"].isin(["001", "002"])
+                 | (wards.index % 2 == 0) & (wards["district_code"] == "250")]
+    path = tmp_path / "wards.geojson"
+    some.rename(columns={"name": "ward"})[["ward", "geometry"]].to_file(path, driver="GeoJSON")
+    units, rep = read_boundaries(path)
+    assert set(units["layer"]) == {"ward_legacy"} and rep.ok
+    districts, partial = districts_from_wards(units)
+    assert sorted(districts["unit_code"]) == ["001", "002"] and len(partial) == 1 and partial[0].startswith("250 ")
+    ba_dinh = wards[wards["district_code"] == "001"].union_all()
+    assert districts.set_index("unit_code").loc["001"].geometry.symmetric_difference(ba_dinh).area < 1e-12
+    store = tmp_path / "s.gpkg"
+    out = run_cli("import", path, "--kind", "boundaries", "--derive-districts", "--store", store)
+    assert out.returncode == 0, out.stderr
+    assert "district left as it was (the file lacks some of its wards): 250 " in out.stdout
+    assert "units (district): 30 rows before, 30 after; 2 replaced" in out.stdout
+    ds = open_store(store).dataset()
+    assert set(ds.layers) == {"district", "commune_2025", "ward_legacy"}

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from infra import read_dataset
 from infra.io.population import read_population
 from infra.io.report import UnreadableFile
+from infra.store import open_store
 from infra.views.coverage_map import MapView
 from infra.views.export import map_for_export
 from tests.cli import run_cli
@@ -45,12 +45,12 @@ def test_an_imported_grid_stays_with_the_dataset_and_feeds_every_view(tmp_path, 
     centre = default_ds.layer("district").set_index("unit_code").loc["001"].geometry.representative_point()
     grid = tmp_path / "people.csv"
     grid.write_text(f"lat,lon,population\n{centre.y},{centre.x},5000\n")
-    data = tmp_path / "data"
-    out = run_cli("import", grid, "--kind", "population", "--into", data)
+    store = tmp_path / "store.gpkg"
+    out = run_cli("import", grid, "--kind", "population", "--store", store)
     assert out.returncode == 0, out.stdout + out.stderr
-    ds = read_dataset(data)
+    ds = open_store(store).dataset()
     assert ds.population["population"].tolist() == [5000.0] and "people.csv" in ds.provenance["population"].source
-    rep = run_cli("report", "--data", data, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o",
+    rep = run_cli("report", "--store", store, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o",
                   tmp_path / "r.csv")
     assert rep.returncode == 0, rep.stderr
     r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")

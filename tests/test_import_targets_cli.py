@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from infra import read_dataset
 from infra.io.targets import read_targets_file
+from infra.store import open_store
 from tests.cli import run_cli
 
 
@@ -53,7 +53,7 @@ def test_validate_exit_codes(tmp_path):
     assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
 
 
-def test_import_into_a_dataset_used_by_report(tmp_path):
+def test_imports_become_revisions_that_report_reads(tmp_path):
     sites = tmp_path / "sites.csv"
     sites.write_text("Mã trạm,Tên trạm,Loại cột,Ngày xây dựng,Vĩ độ,Kinh độ\n"
                      "T1,<img src=x onerror=alert(1)>,A2a,2016-01-01,21.0285,105.8542\n"
@@ -61,17 +61,24 @@ def test_import_into_a_dataset_used_by_report(tmp_path):
     radios = tmp_path / "radios.csv"
     radios.write_text("site_id,operator,technology,on_date\nT1,Viettel,4G,2018-01-01\nT2,VNPT,5G,2025-01-01\n"
                       "T3,VNPT,5G,2025-01-01\n")
-    data = tmp_path / "data"
-    assert run("import", sites, "--kind", "sites", "--into", data).returncode == 0
-    out = run("import", radios, "--kind", "radios", "--into", data)
+    store = tmp_path / "store.gpkg"
+    first = run("import", sites, "--kind", "sites", "--mode", "replace", "--store", store)
+    assert first.returncode == 0 and "revision 2 in" in first.stdout  # revision 1: the embedded default data
+    out = run("import", radios, "--kind", "radios", "--mode", "replace", "--store", store)
     assert out.returncode == 1 and "row 3, column 'site_id'" in out.stdout  # T3 unknown: reported, not imported
-    ds = read_dataset(data)
+    assert "revision 3 in" in out.stdout
+    ds = open_store(store).dataset()
     assert ds.sites["site_id"].tolist() == ["T1", "T2"] and len(ds.radios) == 2
     assert not ds.provenance["sites"].synthetic and "sites.csv" in ds.provenance["sites"].source
-    rep = run("report", "--data", data, "--layer", "district", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
+    rep = run("report", "--store", store, "--layer", "district", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
     assert rep.returncode == 0, rep.stderr
     r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")
     assert r.loc["*", "sites_standing"] == 2 and r.loc["*", "radios_on_air_5G"] == 1
+    old = run("report", "--store", store, "--revision", "1", "--layer", "district", "--as-of", "2025-12-31", "-o",
+              tmp_path / "r1.csv")
+    assert old.returncode == 0 and "revision 1" in old.stderr  # any revision can still be read
+    assert pd.read_csv(tmp_path / "r1.csv", dtype={"unit_code": str}).set_index("unit_code").loc[
+        "*", "sites_standing"] > 4000
 
 
 def test_map_escapes_imported_names(tmp_path):
@@ -79,9 +86,9 @@ def test_map_escapes_imported_names(tmp_path):
 
     sites = tmp_path / "s.csv"
     sites.write_text("site_id,name,owner,lat,lon\nT1,<img src=x onerror=alert(1)>,<b>x</b>,21.03,105.85\n")
-    data = tmp_path / "d"
-    assert run("import", sites, "--kind", "sites", "--into", data).returncode == 0
-    html = coverage_map(read_dataset(data), MapView(), pd.Series(dtype=float)).get_root().render()
+    store = tmp_path / "s.gpkg"
+    assert run("import", sites, "--kind", "sites", "--store", store).returncode == 0
+    html = coverage_map(open_store(store).dataset(), MapView(), pd.Series(dtype=float)).get_root().render()
     assert "<img src=x onerror" not in html and "<b>x</b>" not in html
     text = html.replace("\\u0026", "&")  # GeoJSON writes & as \u0026
     assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&lt;b&gt;x&lt;/b&gt;" in text
@@ -113,18 +120,18 @@ def test_imported_district_targets_reach_the_2025_report(tmp_path, default_ds):
                  "*,ring_road_cables_underground_pct,2030,80,Plan X\n")
     checked = run("validate", f, "--kind", "targets")  # the same checks before importing
     assert checked.returncode == 1 and "no such unit in layer district" in checked.stdout
-    data = tmp_path / "data"
-    out = run("import", f, "--kind", "targets", "--into", data)
+    store = tmp_path / "store.gpkg"
+    out = run("import", f, "--kind", "targets", "--mode", "replace", "--store", store)
     assert out.returncode == 1, out.stdout + out.stderr  # one row rejected
     assert "read 32, imported 31 (repaired 1), rejected 1" in out.stdout
     assert "row 1, column 'unit_code' (value '1'): unit code read as 001" in out.stdout
     assert "row 31, column 'unit_code' (value '999'): no such unit in layer district" in out.stdout
     assert "row 32, column 'metric' (value 'ring_road_cables_underground_pct'): kept, but not a metric" in out.stdout
     assert "commune_2025 targets carried from district by area-weighted overlay" in out.stdout
-    ds = read_dataset(data)
+    ds = open_store(store).dataset()
     assert ds.provenance["targets"].approximate
     assert (ds.targets["unit_code"] == "001").any() and not ds.targets["unit_code"].isin(["1", "999"]).any()
-    rep = run("report", "--data", data, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
+    rep = run("report", "--store", store, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
     assert rep.returncode == 0, rep.stderr
     assert "carried from district" in rep.stderr + rep.stdout  # the report says so
     r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")

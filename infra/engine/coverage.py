@@ -123,10 +123,18 @@ def _clip(polygons: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     Its output is not guaranteed valid; the rare invalid one is redone by the full intersection.
     """
     bounds = shapely.bounds(boxes)
-    out = np.array([shapely.clip_by_rect(p, *b) for p, b in zip(polygons, bounds, strict=True)], dtype=object)
+    out = np.array([_clip_one(p, b) for p, b in zip(polygons, bounds, strict=True)], dtype=object)
     bad = ~shapely.is_valid(out)
     out[bad] = shapely.intersection(polygons[bad], boxes[bad])
     return out
+
+
+def _clip_one(polygon: shapely.Geometry, box: np.ndarray) -> shapely.Geometry | None:
+    """One rectangle clip; None (redone by a full intersection) where GEOS refuses the polygon."""
+    try:
+        return shapely.clip_by_rect(polygon, *box)
+    except shapely.errors.GEOSException:
+        return None
 
 
 #: Discs processed at once by :func:`tile_hits` (bounds the memory of the candidate pairs).

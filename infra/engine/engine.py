@@ -129,6 +129,7 @@ class Engine:
         self.baseline_2g = as_timestamp(baseline_2g or settings.TWO_G_BASELINE)
         self.units = prep.units
         self.pieces = prep.pieces
+        self.repairs = prep.repairs
         self.frag: Fragments = prep.frag
         self.population: Population | None = (from_grid(self.frag, population) if population is not None
                                                else from_units(self.frag, self.pieces, self.units))

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
+from infra.io.legacy import match_by_location
 from infra.io.limits import Limits
 from infra.io.names import fold
 from infra.io.register import read_hanoi_register
@@ -148,12 +149,17 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
                     f"limit of {limits.max_field_chars:,}", "shorten the name")
             usable[i] = False
     codes, level = _codes(raw, names, col)
+    merged: set[int] = set()
+    if level == "ward_legacy" and (codes.isna() & usable).any():
+        parent = raw["NAME_2"].astype(object) if col == "NAME_3" and "NAME_2" in raw.columns else None
+        codes, merged = _locate_wards(codes, names, parent, geoms, pd.Series(usable, index=raw.index), col, rep)
     if col is not None:
         for i in raw.index[codes.isna() & usable]:
             rep.add(i + 1, col, names[i], f"no official {level} unit of this name (kept with code X{i + 1})",
                     "check the spelling or set the code by hand", severity="warning")
     cand = _candidates(level).set_index("code")
-    dup = codes.notna() & codes.duplicated(keep=False)
+    geoms = _merge_located(codes, merged, geoms, names, col, rep)
+    dup = codes.notna() & codes.duplicated(keep=False) & ~raw.index.isin(merged)
     for i in raw.index[dup]:
         rep.add(i + 1, col, names[i], f"several features match official unit {codes[i]} (kept apart)",
                 "merge the parts into one feature", severity="warning")
@@ -168,6 +174,8 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
         "area_km2": metric_area.round(3).to_numpy(),
     }, geometry=geoms.to_numpy(), crs=settings.DEFAULT_CRS)
     keep = usable & ~units.index.isin([r - 1 for r in rep.rejected_rows()])
+    # rows merged with another (wards the register merged) live on in the first of them
+    keep &= ~(units.index.isin(merged) & units["unit_code"].duplicated(keep="first").to_numpy())
     return units[keep].reset_index(drop=True), rep
 
 
@@ -212,3 +220,41 @@ def _codes(raw: gpd.GeoDataFrame, names: pd.Series, col: str | None) -> tuple[pd
     by_level = {lv: _match(names, lv, parent if lv == "ward_legacy" else None).astype(object) for lv in _LEVELS}
     level = max(by_level, key=lambda lv: by_level[lv].notna().sum())
     return by_level[level], level
+
+
+def _locate_wards(codes: pd.Series, names: pd.Series, parent: pd.Series | None, geoms: gpd.GeoSeries,
+                  polygonal: pd.Series, col: str, rep: ImportReport) -> tuple[pd.Series, set[int]]:
+    """Legacy wards whose name the register lacks, matched by location (:mod:`infra.io.legacy`).
+
+    Returns the codes, and the rows that share a code with another row (to be merged into one unit).
+    """
+    codes = codes.copy()
+    lost = codes.isna() & polygonal
+    districts = _match(parent, "district") if parent is not None else None
+    found = match_by_location(gpd.GeoSeries(geoms[lost], crs=settings.DEFAULT_CRS),
+                              None if districts is None else districts[lost])
+    for i, hit in found[found["code"].notna()].iterrows():
+        codes[i] = hit["code"]
+        within = f" in district {parent[i]}" if parent is not None and pd.notna(districts[i]) else ""
+        rep.add(i + 1, col, names[i], f"no ward of this name in the register{within} (merged since?): matched by "
+                f"location to {hit['code']} {hit['name']}, which holds {hit['share']:.0%} of its area",
+                "check that this is the ward it became", severity="repaired")
+    shared = codes.notna() & codes.duplicated(keep=False)
+    located = set(found.index[found["code"].notna()])
+    groups = {c for c in codes[shared] if any(i in located for i in codes.index[codes == c])}
+    return codes, {int(i) for i in codes.index[codes.isin(groups)]}
+
+
+def _merge_located(codes: pd.Series, merged: set[int], geoms: gpd.GeoSeries, names: pd.Series, col: str,
+                   rep: ImportReport) -> gpd.GeoSeries:
+    """Wards the register merged, merged here too: the first row of each code gets the union of their polygons."""
+    if not merged:
+        return geoms
+    geoms = geoms.copy()
+    for code, rows in pd.Series(sorted(merged)).groupby(codes[sorted(merged)].to_numpy()):
+        first, *others = rows.tolist()
+        geoms[first] = shapely.union_all(geoms[rows.tolist()].to_numpy())
+        for i in others:
+            rep.add(i + 1, col, names[i], f"merged with row {first + 1} into unit {code}, as the register merged "
+                    "them", "nothing to do, unless the match by location is wrong", severity="repaired")
+    return geoms

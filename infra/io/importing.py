@@ -118,6 +118,13 @@ def import_upload(name: str, data: bytes, kind: Kind, *, base: Dataset | None = 
         return import_file(path, kind, base=base, name=display_name(name), **options)
 
 
+def territory(units: gpd.GeoDataFrame, *, slack_m: float = 200.0) -> shapely.Geometry:
+    """The area a dataset's units cover (its first layer), with ``slack_m`` along the edge, in EPSG:4326."""
+    layer = units[units["layer"] == units["layer"].iloc[0]].to_crs(settings.METRIC_CRS)
+    edge = gpd.GeoSeries([shapely.union_all(layer.geometry.to_numpy())], crs=layer.crs).buffer(slack_m, quad_segs=4)
+    return edge.to_crs(settings.DEFAULT_CRS).iloc[0]
+
+
 def _run(path: Path, kind: str, base: Dataset | None, options: dict) -> tuple[dict, ImportReport]:
     if kind == "boundaries":
         columns = options.pop("columns", None) or {}
@@ -127,9 +134,7 @@ def _run(path: Path, kind: str, base: Dataset | None, options: dict) -> tuple[di
         return {"units": units}, rep
     if kind == "sites":
         if base is not None and "territory" not in options:
-            units = base.layer(base.layers[0]).to_crs(settings.METRIC_CRS)  # 200 m of slack along the edge
-            edge = gpd.GeoSeries([shapely.union_all(units.geometry.to_numpy())], crs=units.crs).buffer(200)
-            options = {**options, "territory": edge.to_crs(4326).iloc[0]}
+            options = {**options, "territory": territory(base.units)}
         sites, rep = read_sites(path, **options)
         return {"sites": sites}, rep
     if kind == "radios":

@@ -212,7 +212,8 @@ def read_radios(path: Path, *, columns: Mapping[str, str] | None = None, site_id
         rep.add(i + 1, cols["technology"], frame.at[i, cols["technology"]], "unknown technology",
                 "use 2G/3G/4G/5G (or GSM/UMTS/LTE/NR)")
     if site_ids is not None:
-        for i in frame.index[~frame[cols["site_id"]].isin(site_ids)]:
+        known = pd.Index(list(site_ids)).get_indexer(frame[cols["site_id"]].to_numpy(dtype=object)) >= 0
+        for i in frame.index[~known]:
             rep.add(i + 1, cols["site_id"], frame.at[i, cols["site_id"]], "unknown site",
                     "import the site first or fix the id")
     on, off = dates(frame, cols, "on_date", rep), dates(frame, cols, "off_date", rep)

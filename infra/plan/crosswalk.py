@@ -10,6 +10,8 @@ import pandas as pd
 from infra import settings
 
 Kind = Literal["extensive", "intensive"]
+#: What the source of a carried target contains (``"Plan X (area-weighted from district)"``).
+CARRIED = "(area-weighted from "
 
 
 def overlay_weights(units: gpd.GeoDataFrame, from_layer: str, to_layer: str) -> pd.DataFrame:
@@ -111,13 +113,24 @@ def targets_to_layer(targets: pd.DataFrame, weights: pd.DataFrame, *, to_layer: 
     return out[["layer", "unit_code", "metric", "year", "target", "source"]]
 
 
-def carry_targets(targets: pd.DataFrame, units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """Targets for every layer of ``units``: a layer without any is given another layer's, by area.
+def carry_targets(targets: pd.DataFrame, units: gpd.GeoDataFrame, *,
+                  to: list[str] | None = None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Targets for other layers of ``units``, carried from one layer's by area.
 
     The plan is written per old district, so a targets file usually covers only
     ``district``; its targets are then carried to ``commune_2025`` (and any other
-    layer without targets) as area-weighted means (:func:`infra.crosswalk.targets_to_layer`).
-    District targets are carried first, else those of the first layer that has per-unit targets.
+    layer) as area-weighted means (:func:`targets_to_layer`); their source says so
+    (it contains :data:`CARRIED`). District targets are carried first, else those of
+    the first layer that has per-unit targets.
+
+    Parameters
+    ----------
+    targets
+        Canonical targets.
+    units
+        The dataset's units (its layers, and the geometry of the overlay).
+    to
+        Carry to these layers; ``None`` means every layer of ``units`` without any target in ``targets``.
 
     Returns
     -------
@@ -130,11 +143,12 @@ def carry_targets(targets: pd.DataFrame, units: gpd.GeoDataFrame) -> tuple[pd.Da
     frm = "district" if "district" in have else next(iter(have), None)
     if frm is None or frm not in set(units["layer"]):
         return targets, []
+    layers = [lay for lay in dict.fromkeys(units["layer"]) if lay not in set(targets["layer"])] if to is None else to
     out, carried = [targets], []
-    for to in dict.fromkeys(units["layer"]):
-        if to in set(targets["layer"]):
+    for lay in layers:
+        if lay == frm:
             continue
-        weights = overlay_weights(units, frm, to)
-        out.append(targets_to_layer(targets[targets["layer"] == frm], weights, to_layer=to))
-        carried.append((frm, to))
+        weights = overlay_weights(units, frm, lay)
+        out.append(targets_to_layer(targets[targets["layer"] == frm], weights, to_layer=lay))
+        carried.append((frm, lay))
     return pd.concat(out, ignore_index=True), carried

@@ -1,49 +1,185 @@
-"""A new dataset from an old one and the frames of an import (the step every submission takes)."""
+"""A new dataset from an old one and the frames of an import: the step every submission takes.
+
+Nothing is replaced without the user choosing it. In ``update`` mode (the default)
+the rows of the file take the place of the rows with the same key and every other
+row stays; in ``replace`` mode the file's rows are all there is (of the layers it
+holds, for boundaries). Each :class:`Change` says which rows of the frame the file
+replaced, added, kept or dropped, and which keys the file lacks.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 
 from infra.dataset import Dataset, Provenance
 from infra.plan.crosswalk import carry_targets
 
+Mode = Literal["update", "replace"]
+MODES: tuple[str, ...] = ("update", "replace")
+#: Keys listed at most in a change (the counts are always whole).
+LISTED = 50
+_TARGET_KEY = ["layer", "unit_code", "metric", "year"]
 
-def merge_into(base: Dataset, frames: dict, *, source: str) -> Dataset:
-    """The dataset with the imported frames in place of its own.
 
-    Imported boundaries replace the units of their layer (other layers stay);
-    imported sites without radios keep only the radios of sites still present;
-    the provenance of each replaced frame names the file.
+@dataclass(frozen=True)
+class Change:
+    """What an import does to one frame (one layer of the units).
+
+    Attributes
+    ----------
+    frame, layer
+        The frame (``units``, ``sites``…) and, for units, the layer.
+    before, after
+        Rows before and after.
+    replaced, added
+        Rows of the file that take the place of rows with the same key, and new ones.
+    kept, dropped
+        Rows of before that stay (``update``), or go (``replace``).
+    missing
+        Keys of before that the file lacks (kept in ``update``, dropped in ``replace``), the first :data:`LISTED`.
     """
-    units, sites, radios, targets = base.units, base.sites, base.radios, base.targets
-    prov = dict(base.provenance)
+
+    frame: str
+    layer: str = ""
+    before: int = 0
+    after: int = 0
+    replaced: int = 0
+    added: int = 0
+    kept: int = 0
+    dropped: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: what the import does to this frame."""
+        what = f"{self.frame}" + (f" ({self.layer})" if self.layer else "")
+        line = (f"{what}: {self.before:,} rows before, {self.after:,} after; {self.replaced:,} replaced, "
+                f"{self.added:,} added, {self.kept:,} kept, {self.dropped:,} dropped")
+        if self.missing:
+            more = self.kept + self.dropped - len(self.missing)
+            names = ", ".join(self.missing) + (f" and {more:,} more" if more > 0 else "")
+            line += f"; not in the file: {names}"
+        return line
+
+
+def _keys(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    return frame[cols].astype(str).agg("|".join, axis=1) if len(cols) > 1 else frame[cols[0]].astype(str)
+
+
+def _merge(old: pd.DataFrame, new: pd.DataFrame, cols: list[str], mode: str, frame: str,
+           layer: str = "") -> tuple[pd.DataFrame, Change]:
+    """``new`` over ``old`` by key: in update mode the rows of ``old`` the file lacks stay."""
+    old_keys, new_keys = _keys(old, cols), set(_keys(new, cols))
+    lacking = ~old_keys.isin(new_keys)
+    missing = sorted(old_keys[lacking].unique())[:LISTED]
+    replaced = int((~lacking).sum())
+    if mode == "replace":
+        out, kept, dropped = new, 0, int(lacking.sum())
+    else:
+        out, kept, dropped = pd.concat([old[lacking], new], ignore_index=True), int(lacking.sum()), 0
+    change = Change(frame, layer, len(old), len(out), replaced, len(new) - replaced, kept, dropped, missing)
+    return out.reset_index(drop=True), change
+
+
+def _source(source: str, before: Provenance | None, kept: int) -> str:
+    return f"{source} + {before.source}" if kept and before is not None else source
+
+
+def apply_import(base: Dataset, frames: dict, *, source: str, mode: Mode = "update") -> tuple[Dataset, list[Change]]:
+    """The dataset after an import, and what it changed.
+
+    Parameters
+    ----------
+    base
+        The dataset the import goes into.
+    frames
+        Canonical frames of the import (``units``, ``sites``, ``radios``, ``targets``, ``population``).
+    source
+        The file's name, for the provenance.
+    mode
+        ``update`` (rows with the file's keys replaced, the others kept) or ``replace``.
+
+    Returns
+    -------
+    dataset : Dataset
+    changes : list of Change
+
+    Raises
+    ------
+    ValueError
+        For an unknown mode.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    units, sites, radios, targets, population = base.units, base.sites, base.radios, base.targets, base.population
+    prov, changes = dict(base.provenance), []
     if "units" in frames:
-        new = frames["units"]
-        units = pd.concat([units[~units["layer"].isin(set(new["layer"]))], new], ignore_index=True)
-        prov["units"] = Provenance(f"{source} + {prov['units'].source}" if "units" in prov else source,
-                                   "imported boundaries replace their layer",
-                                   approximate=bool(set(units["layer"]) - set(new["layer"])))
+        order = list(dict.fromkeys([*units["layer"], *frames["units"]["layer"]]))  # the layers keep their order
+        by_layer = {lay: units[units["layer"] == lay] for lay in order}
+        for layer, new in frames["units"].groupby("layer", sort=False):
+            by_layer[layer], change = _merge(by_layer[layer], new, ["unit_code"], mode, "units", str(layer))
+            changes.append(change)
+        units = pd.concat([by_layer[lay] for lay in order], ignore_index=True)
+        kept = sum(c.kept for c in changes if c.frame == "units")
+        others = set(units["layer"]) - set(frames["units"]["layer"])
+        before = prov.get("units")
+        prov["units"] = Provenance(
+            f"{source} + {before.source}" if before is not None and (kept or others) else source,
+            "imported boundaries " + ("replace their layer" if mode == "replace" else "replace the units they hold"),
+            approximate=bool(before is not None and before.approximate and (kept or others)))
     if "sites" in frames:
-        sites = frames["sites"]
-        radios = frames.get("radios", radios[radios["site_id"].isin(set(sites["site_id"]))])
-        prov["sites"] = Provenance(source, "imported")
-        prov["radios"] = Provenance(source, "imported") if "radios" in frames else prov.get("radios",
-                                                                                              Provenance(source))
-    elif "radios" in frames:
-        radios = frames["radios"]
-        prov["radios"] = Provenance(source, "imported")
+        sites, change = _merge(sites, frames["sites"], ["site_id"], mode, "sites")
+        changes.append(change)
+        before = prov.get("sites")
+        prov["sites"] = Provenance(_source(source, before, change.kept), "imported"
+                                   + (f"; {change.kept:,} earlier sites kept" if change.kept else ""),
+                                   synthetic=bool(before is not None and before.synthetic and change.kept))
+        if "radios" not in frames:  # radios of sites that are gone go with them
+            radios = radios[radios["site_id"].isin(set(sites["site_id"]))].reset_index(drop=True)
+    if "radios" in frames:
+        new = frames["radios"]
+        old = radios if mode == "update" else radios.iloc[:0]
+        on_file_sites = old["site_id"].isin(set(new["site_id"]))
+        radios = pd.concat([old[~on_file_sites], new], ignore_index=True)
+        changes.append(Change("radios", "", len(base.radios), len(radios), int(on_file_sites.sum()), len(new),
+                              int((~on_file_sites).sum()), len(base.radios) - len(old)))
+        before = prov.get("radios")
+        kept = int((~on_file_sites).sum())
+        prov["radios"] = Provenance(_source(source, before, kept), "imported"
+                                    + (f"; {kept:,} radios of other sites kept" if kept else ""),
+                                    synthetic=bool(before is not None and before.synthetic and kept))
     if "targets" in frames:
-        targets, carried = carry_targets(frames["targets"], units)
+        new = frames["targets"]
+        merged, change = _merge(targets, new, _TARGET_KEY, mode, "targets")
+        # the plan is written per district: the layers the file leaves out get its targets carried by area, in
+        # place of what they had for the same metrics
+        others = [lay for lay in dict.fromkeys(units["layer"]) if lay not in set(new["layer"])]
+        source_rows = merged[merged["layer"].isin(set(new["layer"])) & merged["metric"].isin(set(new["metric"]))]
+        with_carried, carried = carry_targets(source_rows, units, to=others)
+        stale = merged["layer"].isin({to for _, to in carried}) & merged["metric"].isin(set(new["metric"]))
+        targets = pd.concat([merged[~stale], with_carried[~with_carried["layer"].isin(set(new["layer"]))]],
+                            ignore_index=True)
+        changes.append(dataclasses.replace(change, before=len(base.targets), after=len(targets)))
         method = "imported; 'placeholder' marks targets without a source"
         if carried:
             method += "; " + "; ".join(f"{to} targets carried from {frm} by area-weighted overlay (approximate)"
                                        for frm, to in carried)
-        prov["targets"] = Provenance(source, method, approximate=bool(carried))
-    population = base.population
-    if "population" in frames:
+        prov["targets"] = Provenance(_source(source, prov.get("targets"), change.kept), method,
+                                     approximate=bool(carried))
+    if "population" in frames:  # a grid is one whole: it replaces the one before
         population = frames["population"]
+        changes.append(Change("population", "", 0 if base.population is None else len(base.population),
+                              len(population), added=len(population),
+                              dropped=0 if base.population is None else len(base.population)))
         prov["population"] = Provenance(source, "imported; people spread evenly within each cell")
-    return dataclasses.replace(base, units=units, sites=sites, radios=radios, targets=targets, provenance=prov,
-                               population=population)
+    ds = dataclasses.replace(base, units=units, sites=sites, radios=radios, targets=targets, provenance=prov,
+                             population=population)
+    return ds, changes
+
+
+def merge_into(base: Dataset, frames: dict, *, source: str, mode: Mode = "update") -> Dataset:
+    """The dataset after an import (:func:`apply_import` without the changes)."""
+    return apply_import(base, frames, source=source, mode=mode)[0]

@@ -1,0 +1,112 @@
+"""Who is using the app, and whether they may change the store.
+
+Three ways, in this order: the organisation's identity provider (Streamlit's
+``st.login``, when ``[auth]`` is set in ``.streamlit/secrets.toml``; roles from the
+users file by e-mail), the local users file (name and password), or, with no users
+at all, a one-person tool on the computer it runs on, whose user may edit.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import streamlit as st
+
+from infra.store.users import Users, default_path
+
+_KEY = "_signed_in"
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who this browser session is.
+
+    Attributes
+    ----------
+    name
+        Who writes the revisions ("" when nobody is signed in).
+    can_edit
+        May import and revert.
+    how
+        One line for the sidebar: who, and why they may or may not edit.
+    """
+
+    name: str
+    can_edit: bool
+    how: str
+
+
+def _oidc() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def _local() -> bool:
+    """The request comes from this computer, not through a proxy (a script run with no request, as in tests, too).
+
+    A reverse proxy on the same computer connects from the loopback too: its forwarding headers, or a Host that
+    is not the loopback's, make the request a remote one.
+    """
+    ip = getattr(st.context, "ip_address", None)
+    if not isinstance(ip, str):
+        return True  # no browser request at all
+    headers = {k.lower(): v for k, v in dict(st.context.headers or {}).items()}
+    if "x-forwarded-for" in headers or "forwarded" in headers:
+        return False
+    host = headers.get("host", "localhost").rsplit(":", 1)[0].strip("[]").lower()
+    try:
+        return ipaddress.ip_address(ip).is_loopback and host in ("localhost", "127.0.0.1", "::1")
+    except ValueError:
+        return False
+
+
+def session() -> Session:
+    """Who is using the app: draws the sign-in controls in the sidebar, stops the page when viewing needs them."""
+    try:
+        users = Users.load()
+    except ValueError as exc:
+        st.sidebar.error(str(exc))
+        return Session("", False, "Editing is off: the users file cannot be read.")
+    if _oidc():
+        if not st.user.is_logged_in:
+            st.sidebar.button("Sign in", key="login", on_click=st.login)
+            return _viewer(users, "Viewing only: sign in to edit.")
+        email = str(st.user.get("email", ""))
+        st.sidebar.button("Sign out", key="logout", on_click=st.logout)
+        role = users.role_of(email)
+        return Session(email, role == "editor", f"Signed in as {email} ({role or 'not in the users file: viewer'}).")
+    if not users.users:
+        if _local():
+            return Session("local user", True, "No users are set up: whoever opens the app on this computer may "
+                                               "edit. Add users with `telecom-tracker users add NAME --role editor`.")
+        return _viewer(users, "Viewing only: no users are set up for this server.")
+    if (signed := st.session_state.get(_KEY)) and signed[0] in users.users:
+        name, role = signed[0], users.users[signed[0]].role
+        if st.sidebar.button("Sign out", key="sign_out"):
+            del st.session_state[_KEY]
+            st.rerun()
+        return Session(name, role == "editor", f"Signed in as {name} ({role}).")
+    with st.sidebar.expander("Sign in"), st.form("sign_in_form"):
+        name = st.text_input("User name", key="sign_in_name")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        if st.form_submit_button("Sign in"):
+            user = users.sign_in(name, password)
+            if user is None:
+                st.error("Wrong user name or password.")
+            else:
+                st.session_state[_KEY] = (user.name, user.role)
+                st.rerun()
+    return _viewer(users, "Viewing only: sign in to edit.")
+
+
+def _viewer(users: Users, how: str) -> Session:
+    if users.viewing == "signed-in":
+        st.info("Sign in to see the tracker (this server shows nothing to visitors).")
+        st.stop()
+    return Session("", False, how)
+
+
+__all__ = ["Session", "default_path", "session"]

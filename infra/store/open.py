@@ -1,0 +1,71 @@
+"""Which store to use, and the first revision of a new one (the embedded default data)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from infra import settings
+from infra.io.datasets import read_dataset
+from infra.store.base import Conflict, Store, StoreError, sha256_of
+from infra.store.gpkg import GeoPackageStore
+from infra.store.postgis import PostGISStore, is_url
+
+#: The environment variable that names the store (a GeoPackage path or a ``postgresql://`` URL).
+ENV = "TRACKER_STORE"
+
+
+def default_location() -> Path:
+    """The embedded store: ``store.gpkg`` in the user's data folder (e.g. ``~/.local/share/hanoi-telecom-tracker``)."""
+    return Path(platformdirs.user_data_dir(settings.APP_NAME, appauthor=False)) / "store.gpkg"
+
+
+def describe(location: str | Path | None = None) -> str:
+    """Where the store is, in words, without a password."""
+    loc = _location(location)
+    return PostGISStore.redact(loc) if is_url(loc) else str(Path(loc).expanduser())
+
+
+def _location(location: str | Path | None) -> str:
+    return str(location or os.environ.get(ENV) or default_location())
+
+
+def chosen_location() -> str:
+    """The store this process uses when none is named: ``$TRACKER_STORE``, else :func:`default_location`."""
+    return _location(None)
+
+
+def open_store(location: str | Path | None = None, *, initialise: bool = True) -> Store:
+    """The store at ``location`` (``None``: ``$TRACKER_STORE``, else :func:`default_location`).
+
+    Parameters
+    ----------
+    location
+        A GeoPackage path, or a ``postgresql://user:password@host:port/database`` URL.
+    initialise
+        Record the embedded default data as revision 1 of a store that has none.
+
+    Returns
+    -------
+    Store
+
+    Raises
+    ------
+    StoreError
+        If the store cannot be opened or created.
+    """
+    loc = _location(location)
+    store: Store = PostGISStore(loc) if is_url(loc) else GeoPackageStore(loc)
+    if initialise and store.latest_id() is None:
+        default = read_dataset()
+        try:
+            store.commit(default, base=None, kind="default", user="telecom-tracker",
+                         file_name=settings.DEFAULT_GPKG.name, file_sha256=sha256_of(settings.DEFAULT_GPKG),
+                         message="the embedded default data: approximate boundaries, synthetic inventory")
+        except Conflict:
+            pass  # another process recorded it first
+        if store.latest_id() is None:
+            raise StoreError(f"the store {store.location} could not be given its first revision")
+    return store

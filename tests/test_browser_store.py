@@ -1,0 +1,68 @@
+"""In Chromium, as a user: a real boundary file imported in the Data view, every page, then a reload.
+
+The app runs on a store of its own; nothing beyond the loopback is reached.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import ARTIFACTS, ASSETS, CHROMIUM, launch, route, running_app
+from tests.realdata import real_file
+
+try:
+    from playwright import sync_api as playwright_api
+except ImportError:
+    playwright_api = None
+if playwright_api is None or not (Path(CHROMIUM).exists() and (ASSETS / "leaflet").exists()):
+    if os.environ.get("CI"):
+        pytest.fail("playwright, chromium or tests/assets/node_modules missing: .ci/run installs them",
+                    pytrace=False)
+    pytest.skip("needs Debian's chromium and `npm install --prefix tests/assets` (see .ci/run)",
+                allow_module_level=True)
+
+MAP_DRAWN = """() => {
+  const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+  const w = f && f.contentWindow;
+  if (!w || !w.L || !w.map) return 0;
+  let n = 0;
+  w.map.eachLayer(l => { if (l.feature && l.feature.properties && 'value_text' in l.feature.properties) n++; });
+  return n;
+}"""
+
+
+def test_a_real_file_imported_in_the_browser_is_in_every_view_and_after_a_reload(store_template, tmp_path):
+    store = tmp_path / "store.gpkg"
+    shutil.copy(store_template, store)
+    env = {"TRACKER_STORE": str(store), "TRACKER_USERS": str(tmp_path / "no-users.toml")}
+    districts = real_file("hanoi_districts_geoboundaries_2020.geojson")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p, running_app(env=env) as url:
+        browser = launch(p)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1400})
+        aborted = route(ctx)
+        page = ctx.new_page()
+        page.goto(f"{url}/data")
+        page.get_by_text("No users are set up").wait_for(timeout=120_000)  # the one-person tool says so
+        page.locator("[data-testid='stFileUploaderDropzone'] input[type='file']").set_input_files(str(districts))
+        page.get_by_text("read 30, imported 30 (repaired 0), rejected 0").wait_for(timeout=120_000)
+        page.get_by_role("button", name="Save as a new revision").click()
+        page.get_by_text("· revision 2 ·").first.wait_for(timeout=120_000)  # the header names the revision shown
+        for view in ("", "units", "plan", "transition"):  # the map is the first page: its address is the root
+            page.goto(f"{url}/{view}")
+            page.get_by_text("The admin layers disagree").first.wait_for(timeout=120_000)
+            assert "hanoi_districts_geoboundaries_2020.geojson" in page.inner_text("body")
+            if not view:
+                page.wait_for_function(f"() => ({MAP_DRAWN})() === 30", timeout=180_000)
+            page.screenshot(path=str(ARTIFACTS / f"store-{view or 'map'}.png"))
+        page.goto(url)  # a reload, without the revision in the URL: the latest is the imported one
+        page.wait_for_function(f"() => ({MAP_DRAWN})() === 30", timeout=120_000)
+        page.get_by_text("· revision 2 ·").first.wait_for(timeout=60_000)
+        assert "hanoi_districts_geoboundaries_2020.geojson" in page.inner_text("body")
+        assert not [u for u in aborted if "127.0.0.1" not in u]
+        ctx.close()
+        browser.close()
