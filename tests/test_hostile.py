@@ -181,3 +181,20 @@ def test_app_shows_any_file_name_as_plain_text(data_view, name):
     file = shown.split(" (sites)")[0]
     assert len(file) <= 120 and "\u202e" not in file and "/" not in file
     assert status == plain(f"{file} (sites): read 1, imported 1 (repaired 0), rejected 0")
+
+
+def test_a_dataset_folder_whose_geopackage_is_a_vrt_is_refused(tmp_path, fresh_store):
+    secret = tmp_path / "secret.csv"
+    secret.write_text(f"name,lat,lon\n{SECRET},21.03,105.85\n")
+    folder = tmp_path / "snapshot"
+    folder.mkdir()
+    (folder / settings.DEFAULT_GPKG.name).write_text(
+        f'<OGRVRTDataSource><OGRVRTLayer name="admin_units"><SrcDataSource>CSV:{secret}</SrcDataSource>'
+        "</OGRVRTLayer></OGRVRTDataSource>")
+    for args in (("import", folder, "--kind", "dataset", "--store", fresh_store),
+                 ("report", "--data", folder, "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")):
+        out = run_cli(*args)
+        assert out.returncode == 2, (args[0], out.stdout + out.stderr)
+        assert "is not a GeoPackage (its content is vrt)" in out.stderr, out.stderr
+        assert SECRET not in out.stdout + out.stderr and "Traceback" not in out.stderr
+    assert [r.id for r in open_store(fresh_store).revisions()] == [1]

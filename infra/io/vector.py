@@ -82,6 +82,21 @@ def _checked(file: Path, fmt: str, shown: str) -> None:
                                      ", not a plain table, and is not read; save it as a table (QGIS: Export).")
 
 
+def check_geopackage(file: Path, shown: str) -> None:
+    """Refuse a dataset folder's GeoPackage that is not one (a VRT renamed ``.gpkg``), or holds views.
+
+    Raises
+    ------
+    UnreadableFile
+        If GDAL would open anything but the plain tables of a GeoPackage.
+    """
+    fmt = sniff(file)
+    if fmt != "gpkg":
+        raise UnreadableFile(f"{shown}: is not a GeoPackage (its content is {fmt}); a dataset folder holds the "
+                             "GeoPackage `telecom-tracker snapshot` wrote.")
+    _checked(file, "gpkg", shown)
+
+
 def _parts_of(file: Path, fmt: str, shown: str, label: str | None) -> list[Part]:
     _checked(file, fmt, shown)
     if fmt == "shp":
