@@ -2,8 +2,9 @@
 
 Each case is written to a temporary folder, then imported (``infra.io.import_file``, as ``telecom-tracker
 validate`` does) in a fresh process; the figures are the import's wall time, the process's peak resident
-memory (``ru_maxrss``) and its memory before the import, and the exit code the CLI would give (2 =
-refused, 0/1 = read). Run: ``python bench/hostile.py`` (``--quick`` for files a tenth of the size).
+memory (``ru_maxrss``) and its memory before the import, the import's own memory (peak less before) over
+the bytes the file unpacks to, and the exit code the CLI would give (2 = refused, 0/1 = read).
+Run: ``python bench/hostile.py`` (``--quick`` for files a tenth of the size).
 """
 
 from __future__ import annotations
@@ -117,6 +118,22 @@ def cases(tmp: Path, quick: bool) -> list[tuple[str, Path, str]]:
     return out
 
 
+def unpacked(path: Path) -> int:
+    """Bytes ``path`` unpacks to: its size, or the sum of a zip's members, or a gzip's content (streamed)."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head[:2] == b"\x1f\x8b":
+        n = 0
+        with gzip.open(path) as g:
+            while chunk := g.read(1 << 24):
+                n += len(chunk)
+        return n
+    if head == b"PK\x03\x04":
+        with zipfile.ZipFile(path) as z:
+            return sum(i.file_size for i in z.infolist())
+    return path.stat().st_size
+
+
 def run(path: Path, kind: str) -> tuple[float, float, float, int]:
     """Time (s) of one import, peak memory (MB) of its process, memory before it (MB) and its exit code.
 
@@ -141,13 +158,15 @@ def main() -> None:
     args = ap.parse_args()
     print(f"limits: unpacked {limits.MAX_UNPACKED_BYTES / 2**20:.0f} MB, rows {limits.MAX_ROWS:,}, columns "
           f"{limits.MAX_COLUMNS}, header {limits.MAX_HEADER_BYTES / 1024:.0f} KB, {limits.MAX_SECONDS:.0f} s")
-    print(f"{'case':58} {'file MB':>8} {'exit':>4} {'time s':>7} {'peak MB':>8} {'(before)':>8}")
+    print(f"{'case':58} {'file MB':>8} {'unpacked':>8} {'exit':>4} {'time s':>7} {'peak MB':>8} {'(before)':>8} "
+          f"{'import/unpacked':>15}")
     with tempfile.TemporaryDirectory() as tmp:
         for label, path, kind in cases(Path(tmp), args.quick):
             # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: one fresh interpreter per case
             wall, peak, before, code = _isolated(path, kind)
-            print(f"{label:58} {path.stat().st_size / 2**20:8.1f} {code:4d} {wall:7.2f} {peak:8.0f} {before:8.0f}",
-                  flush=True)
+            size = unpacked(path) / 2**20
+            print(f"{label:58} {path.stat().st_size / 2**20:8.1f} {size:8.1f} {code:4d} {wall:7.2f} {peak:8.0f} "
+                  f"{before:8.0f} {(peak - before) / size:14.1f}x", flush=True)
 
 
 def _isolated(path: Path, kind: str) -> tuple[float, float, float, int]:
