@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from infra.store.users import Users, default_path
-from infra.views.text import md_escape
+from infra.views.text import plain
 
 _KEY = "_signed_in"
 
@@ -100,7 +100,7 @@ def session() -> Session:
         st.sidebar.button("Sign out", key="logout", on_click=st.logout)
         role = users.role_of(email)
         return Session(email, role == "editor",
-                       f"Signed in as {md_escape(email)} ({role or 'not in the users file: viewer'}).")
+                       f"Signed in as {plain(email)} ({role or 'not in the users file: viewer'}).")
     if not users.users:
         if _local():
             return Session("local user", True, "No users are set up: whoever opens the app on this computer may "
@@ -111,7 +111,7 @@ def session() -> Session:
         if st.sidebar.button("Sign out", key="sign_out"):
             del st.session_state[_KEY]
             st.rerun()
-        return Session(name, role == "editor", f"Signed in as {md_escape(name)} ({role}).")
+        return Session(name, role == "editor", f"Signed in as {plain(name)} ({role}).")
     with st.sidebar.expander("Sign in"), st.form("sign_in_form"):
         name = st.text_input("User name", key="sign_in_name")
         password = st.text_input("Password", type="password", key="sign_in_password")

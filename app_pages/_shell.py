@@ -18,7 +18,7 @@ from infra.engine import Engine, ModelOptions
 from infra.plan import aggregate
 from infra.store import Revision, Store, chosen_location
 from infra.views.notices import layer_notices
-from infra.views.text import md_escape
+from infra.views.text import plain
 
 LAYER_LABELS = {"district": "Districts 2017–2025 (the plan's units)", "commune_2025": "Communes and wards since 2025"}
 #: Model parameters (widget key → default); kept in the URL only when changed.
@@ -190,15 +190,15 @@ def _fmt(v: float | None, pct: bool = False) -> str:
 def header(f: Filters) -> None:
     """The title, the data's notices and the headline figures of the selected units (the city when none)."""
     st.title("Telecom Infrastructure Transition Tracker — Hanoi")
-    st.caption(f"Store {md_escape(f.store.location)} · revision {md_escape(f.revision.label())}")
+    st.caption(plain(f"Store {f.store.location} · revision {f.revision.label()}"))  # the label names the file
     if f.revision.id != f.latest:
         st.info(f"You are viewing revision {f.revision.id}; the latest is revision {f.latest}.")
-    for notice in f.ds.notices():
-        st.warning(_safe(notice, f))
+    for notice in f.ds.notices():  # they name imported files: plain text, never Markdown
+        st.warning(plain(notice))
     for notice in layer_notices(f.engine.repairs, f.ds.provenance):
-        st.warning(_safe(notice, f))
+        st.warning(plain(notice))
     if note := f.engine.outside_note():
-        st.warning(note)
+        st.warning(plain(note))
     now = f.now
 
     def headline(metric: str, tech: str = "*") -> float | None:
@@ -213,13 +213,6 @@ def header(f: Filters) -> None:
     c[4].metric("Shared sites", _fmt(headline("shared_site_pct"), pct=True))
 
 
-def _safe(text: str, f: Filters) -> str:
-    """A notice with the parts users gave (file names in the sources) escaped: Markdown shows them as written."""
-    for given in sorted({p.source for p in f.ds.provenance.values() if p.source}, key=len, reverse=True):
-        text = text.replace(given, md_escape(given))
-    return text
-
-
 def footer(f: Filters) -> None:
     """Where every frame of the dataset comes from."""
-    st.caption("Sources: " + "; ".join(f"{k}: {md_escape(p.source)}" for k, p in f.ds.provenance.items()))
+    st.caption(plain("Sources: " + "; ".join(f"{k}: {p.source}" for k, p in f.ds.provenance.items())))

@@ -1,4 +1,9 @@
-"""Data view: the store's revisions (switch, revert), and an upload that becomes a revision once confirmed."""
+"""Data view: the store's revisions (switch, revert), and an upload that becomes a revision once confirmed.
+
+Everything that comes from the user's file (its name, sheet and column names, the
+report's values) is shown as plain text: in the report table, in ``st.text``, or
+escaped by :func:`app_pages._text.plain`.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._shell import filters
-from infra.io import KINDS, UnreadableFile, import_upload
+from infra.io import KINDS, ROW_CONVENTION, UnreadableFile, display_name, import_upload
 from infra.store import MODES, Change, Conflict, StoreError, apply_import, with_districts
-from infra.views.text import md_escape
+from infra.views.text import plain
+
+RECOGNISED = "(recognised from the file)"
 
 f = filters()
 st.caption(f.session.how)  # user names in it are escaped by _auth
 revs = f.store.revisions()
-st.subheader(f"Revisions in {md_escape(f.store.location)}")
+st.subheader(f"Revisions in {plain(f.store.location)}")
 table = pd.DataFrame([{"revision": r.id, "time (UTC)": r.created_at[:19].replace("T", " "), "user": r.user,
                        "kind": r.kind, "file": r.file_name or r.message, "read": r.read, "imported": r.imported,
                        "rejected": r.rejected} for r in reversed(revs)])
@@ -37,7 +44,7 @@ if f.session.can_edit:
         try:
             new = f.store.revert(back, user=f.session.name, base=f.latest)
         except (Conflict, StoreError) as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             st.session_state["_pending_rev"] = new.id
             st.rerun()
@@ -56,12 +63,28 @@ mode = st.radio("Rows the file does not have", MODES, key="upload_mode", horizon
 up = st.file_uploader("File", key="upload_file")
 if up is not None:
     data = up.getvalue()
+    name = display_name(up.name)
+    offer = st.session_state.get("_upload_offer")  # the parts and columns the last report of this file listed
+    same = offer is not None and offer[:2] == (up.file_id, kind)
+    options: dict = {}
+    if same and st.session_state.get("upload_part") in offer[2]:
+        options["part"] = st.session_state["upload_part"]
+    if same and kind == "boundaries" and st.session_state.get("upload_name_column") in offer[3]:
+        options["columns"] = {"name": st.session_state["upload_name_column"]}
     try:
-        frames, rep = import_upload(up.name, data, kind, base=f.ds)
+        frames, rep = import_upload(up.name, data, kind, base=f.ds, **options)
     except UnreadableFile as exc:
-        st.error(str(exc))
+        st.error("This file cannot be imported. What is wrong and how to fix it:")
+        st.text(str(exc))
         st.stop()
-    (st.success if rep.ok else st.warning)(rep.summary())
+    st.session_state["_upload_offer"] = (up.file_id, kind, rep.parts, rep.columns)
+    if len(rep.parts) > 1:
+        st.selectbox("Sheet, layer or archive member to import (the others are listed in the report)",
+                     rep.parts, index=rep.parts.index(rep.part), key="upload_part")
+    if kind == "boundaries" and rep.columns:
+        st.selectbox("Column holding the unit names", [RECOGNISED, *rep.columns], key="upload_name_column")
+    (st.success if rep.ok else st.warning)(plain(rep.summary()))
+    st.caption(ROW_CONVENTION)
     st.dataframe(rep.frame(), key="import_report", hide_index=True)
     if "units" in frames and (frames["units"]["layer"] == "ward_legacy").any() and st.checkbox(
             "Also derive the districts (2017–2025) from these wards", key="derive_districts",
@@ -70,7 +93,7 @@ if up is not None:
         frames, partial = with_districts(frames)
         if partial:
             st.text("Districts left as they were, the file lacking some of their wards: " + "; ".join(partial))
-    merged, changes = apply_import(f.ds, frames, source=up.name, mode=mode)
+    merged, changes = apply_import(f.ds, frames, source=name, mode=mode)
     for change in changes:
         st.text(change.summary())  # plain text: file names and unit names are the user's, never markup
     if f.revision.id != f.latest:
@@ -82,11 +105,11 @@ if up is not None:
             st.stop()
         try:
             merged.validate()
-            new = f.store.commit(merged, base=f.revision.id, kind=kind, user=f.session.name, file_name=up.name,
+            new = f.store.commit(merged, base=f.revision.id, kind=kind, user=f.session.name, file_name=name,
                                  file_sha256=hashlib.sha256(data).hexdigest(), mode=mode, report=rep,
                                  changes=changes)
         except (Conflict, StoreError, ValueError) as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             st.session_state["_pending_rev"] = new.id
             st.rerun()

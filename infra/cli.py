@@ -24,7 +24,8 @@ from infra import settings
 from infra.dataset import Dataset
 from infra.defaults.build import build_default_data
 from infra.engine import Engine, ModelOptions
-from infra.io import KINDS, UnreadableFile, import_file, read_dataset, write_dataset, write_html, write_table
+from infra.io import KINDS, UnreadableFile, import_file, limits, read_dataset, write_dataset, write_html, write_table
+from infra.io.limits import Limits
 from infra.io.population import read_population
 from infra.io.report import RowProblem
 from infra.plan import series_dates
@@ -120,10 +121,21 @@ def _mapping(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    """The import limits, with those the command line raises or lowers."""
+    mb = 1024 * 1024
+    return Limits().but(max_bytes=None if args.max_mb is None else int(args.max_mb * mb),
+                        max_unpacked_bytes=None if args.max_unpacked_mb is None else int(args.max_unpacked_mb * mb),
+                        max_excel_unpacked_bytes=None if args.max_excel_mb is None else int(args.max_excel_mb * mb),
+                        max_rows=args.max_rows, max_columns=args.max_columns, max_seconds=args.max_seconds)
+
+
 def _import_options(args: argparse.Namespace) -> dict:
-    opts: dict = {"max_bytes": args.max_mb * 1024 * 1024}
-    if args.kind in ("sites", "radios", "targets", "population") and args.column:
+    opts: dict = {"limits": _limits(args)}
+    if args.column:
         opts["columns"] = _mapping(args.column)
+    if args.part is not None:
+        opts["part"] = args.part
     if args.kind == "sites":
         opts["grid"] = args.grid
     if args.kind == "boundaries" and args.layer:
@@ -304,12 +316,29 @@ def _add_import_args(p: argparse.ArgumentParser, *, kinds: tuple[str, ...] = KIN
     p.add_argument("file", type=Path, help="file to read")
     p.add_argument("--kind", choices=kinds, required=True, help="what the file holds")
     p.add_argument("--column", action="append", metavar="CANONICAL=INPUT",
-                   help="explicit column mapping, e.g. --column site_id='Mã BTS' (repeatable)")
+                   help="explicit column mapping, e.g. --column site_id='Mã BTS', or --column name=TEN for the "
+                        "unit names of boundaries (repeatable)")
     p.add_argument("--grid", default="vn2000_local",
                    help="VN-2000 grid of x/y columns: vn2000_local (EPSG:5897), vn2000_utm48 (EPSG:3405) or an EPSG")
     p.add_argument("--layer", default=None, help="layer name for imported boundaries (default: recognised)")
     p.add_argument("--group-m", type=float, default=30.0, help="OpenCelliD: cells within this distance form a site")
-    p.add_argument("--max-mb", type=int, default=200, help="refuse files larger than this (MB)")
+    p.add_argument("--part", default=None, metavar="NAME",
+                   help="sheet of a workbook, layer of a GeoPackage or KML, or member of a zip to import "
+                        "(default: the first; the report lists the others)")
+    p.add_argument("--max-mb", type=float, default=None,
+                   help=f"refuse files larger than this (MB; default {limits.MAX_UPLOAD_BYTES // 2**20})")
+    p.add_argument("--max-unpacked-mb", type=float, default=None,
+                   help=f"refuse archives, gzip and Excel files unpacking to more (MB; default "
+                        f"{limits.MAX_UNPACKED_BYTES // 2**20})")
+    p.add_argument("--max-excel-mb", type=float, default=None,
+                   help=f"refuse Excel workbooks unpacking to more (MB; default "
+                        f"{limits.MAX_EXCEL_UNPACKED_BYTES // 2**20}; CSV reads ten times faster)")
+    p.add_argument("--max-rows", type=int, default=None,
+                   help=f"refuse files with more rows or features (default {limits.MAX_ROWS:,})")
+    p.add_argument("--max-columns", type=int, default=None,
+                   help=f"refuse files with more columns or fields (default {limits.MAX_COLUMNS})")
+    p.add_argument("--max-seconds", type=float, default=None,
+                   help=f"stop an import running longer (default {limits.MAX_SECONDS:.0f} s)")
     p.add_argument("--limit", type=int, default=200, help="problems printed at most")
 
 

@@ -62,6 +62,15 @@ TWO_G_HANDSET_CUTOFF: dt.date = dt.date(2024, 10, 16)
 VIETTEL_5G_COMMERCIAL: dt.date = dt.date(2024, 10, 15)
 TWO_G_NETWORK_OFF: dt.date = dt.date(2026, 9, 15)
 
+# --- Imports -------------------------------------------------------------------
+#: Dates an import accepts (built, removed, on air, off air, OpenCelliD ``created``); a date outside is
+#: a typing error (9999-12-31 is not read as "never": leave the cell empty).
+IMPORT_DATES: tuple[dt.date, dt.date] = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+#: Years a plan target may name.
+TARGET_YEARS: tuple[int, int] = (2000, 2100)
+#: Most people one row of a population grid may hold (Hanoi had 8.05 million in 2019).
+MAX_PEOPLE_PER_ROW: float = 10_000_000.0
+
 #: Canonical admin layer names.
 LAYER_DISTRICT: str = "district"
 LAYER_COMMUNE_2025: str = "commune_2025"

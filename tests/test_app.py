@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import pytest
 import shapely
@@ -13,13 +12,9 @@ from streamlit.testing.v1 import AppTest
 import infra.engine
 from app_pages import _cache
 from infra import settings
+from infra.views.text import plain
 
 APP = str(settings.REPO_ROOT / "app.py")
-
-
-def shown(markdown: str) -> str:
-    """What the browser shows of Markdown whose user-given parts were escaped (``\\.`` → ``.``)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.fixture
@@ -124,7 +119,7 @@ def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     app.radio(key="upload_mode").set_value("replace").run()
     app.file_uploader(key="upload_file").set_value(("my_sites.csv", csv.encode(), "text/csv")).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert "my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1" in [w.value for w in app.warning]
+    assert plain("my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1") in [w.value for w in app.warning]
     report = app.dataframe[1].value
     assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
     assert app.selectbox(key="rev").value == 1  # nothing is saved before the user confirms
@@ -132,8 +127,9 @@ def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox(key="rev").value == 2 and app.query_params["rev"] == "2"
     assert number(app, "Sites standing") == 2  # S4 stands outside every unit: said, not silently dropped
-    assert any(w.value.startswith("1 site(s) lie outside every unit of the boundaries (S4)") for w in app.warning)
-    assert "my_sites.csv" in shown(app.caption[-1].value)  # provenance names the file
+    assert any(w.value.startswith(plain("1 site(s) lie outside every unit of the boundaries (S4)"))
+               for w in app.warning)
+    assert plain("my_sites.csv") in app.caption[-1].value  # provenance names the file
     app.selectbox(key="rev").set_value(1).run()
     assert number(app, "Sites standing") > 4000
     again = AppTest.from_file(APP, default_timeout=180)  # another visit: the revision is still there
@@ -182,10 +178,11 @@ def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_s
     app.file_uploader(key="upload_file").set_value(
         ("people.csv", f"lat,lon,population\n{centre.y},{centre.x},9000\n".encode(), "text/csv")).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert "people.csv (population): read 1, imported 1 (repaired 0), rejected 0" in [s.value for s in app.success]
+    summary = plain("people.csv (population): read 1, imported 1 (repaired 0), rejected 0")
+    assert summary in [s.value for s in app.success]
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     go(app, "Plan")
     status = app.dataframe[0].value["status"].tolist()
     assert len(status) == 1 and status[0] != "no data"
-    assert "people.csv" in shown(app.caption[-1].value)
+    assert plain("people.csv") in app.caption[-1].value

@@ -11,7 +11,9 @@ import shapely
 
 from infra import settings
 from infra.io.boundaries import read_boundaries
+from infra.io.limits import Limits
 from infra.io.report import UnreadableFile
+from infra.io.safety import safe_extract
 from tests.realdata import real_file
 
 
@@ -97,18 +99,17 @@ def test_unsafe_and_unreadable_files(tmp_path):
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as z:
         z.writestr("../../outside.geojson", "{}")
-    with pytest.raises(UnreadableFile, match=r"unsafe member '../../outside.geojson'"):
+    with pytest.raises(UnreadableFile, match=r"the member '../../outside.geojson' is unsafe"):
         read_boundaries(evil)
     assert not (tmp_path.parent / "outside.geojson").exists()
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("big.geojson", b"\0" * (3 * 1024 * 1024))
-    from infra.io.safety import safe_extract
-    with pytest.raises(UnreadableFile, match="over the 1 MB limit"):
-        safe_extract(bomb, tmp_path / "out", max_bytes=1024 * 1024)
+    with pytest.raises(UnreadableFile, match=r"unpacks to 3 MB, over the limit of 1 MB\. .*--max-unpacked-mb"):
+        safe_extract(bomb, tmp_path / "out", limits=Limits(max_unpacked_bytes=1024 * 1024))
     junk = tmp_path / "junk.geojson"
     junk.write_text("this is not json")
-    with pytest.raises(UnreadableFile, match="junk.geojson: not a readable vector file"):
+    with pytest.raises(UnreadableFile, match="junk.geojson: is a text \\(CSV\\) file; boundaries must be GeoJSON"):
         read_boundaries(junk)
     nocrs = tmp_path / "nocrs.zip"
     _three_units().to_file(tmp_path / "n.shp")

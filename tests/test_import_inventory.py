@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +10,11 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from infra.io.inventory import read_opencellid, read_radios, read_sites
+from infra.io.inventory import read_radios, read_sites
+from infra.io.limits import Limits
+from infra.io.opencellid import read_opencellid
 from infra.io.report import UnreadableFile
+from tests.hostile import cp1258
 
 HEADER = "site_id,name,owner,mast_class,height_m,built_on,removed_on,lat,lon\n"
 
@@ -26,19 +28,6 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 def problems(rep):
     """(row, column, what) of every problem, ``what`` cut before its parenthesised remark."""
     return {(p.row, p.column, p.what.rsplit(" (", 1)[0] if p.what.endswith(")") else p.what) for p in rep.problems}
-
-
-TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: precomposed base letters, tone marks as combining characters."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-        out.append(base + "".join(c for c in parts if c in TONES))
-    return "".join(out).encode("cp1258")
 
 
 def reconciles(rep, frame):
@@ -182,8 +171,8 @@ def test_unreadable_file_is_one_clear_error(tmp_path):
     f.write_bytes(bytes(range(256)) * 10)
     with pytest.raises(UnreadableFile, match=r"bin.csv"):
         read_sites(f)
-    with pytest.raises(UnreadableFile, match=r"over the 0 MB upload limit"):
-        read_sites(write(tmp_path, "s.csv", HEADER), max_bytes=10)
+    with pytest.raises(UnreadableFile, match=r"over the upload limit of 0 MB\. .*--max-mb"):
+        read_sites(write(tmp_path, "s.csv", HEADER), limits=Limits(max_bytes=10))
 
 
 def test_round_trip_default_inventory(default_ds, tmp_path):

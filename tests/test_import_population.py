@@ -24,8 +24,8 @@ def test_cells_in_a_geopackage_any_crs(tmp_path):
     cells.to_file(path)
     grid, rep = read_population(path)
     assert rep.read == 4 and rep.imported == 2 and rep.rejected == 2
-    assert {(p.row, p.column, p.what) for p in rep.problems} == {(2, "Dân số", "not a number of people"),
-                                                                 (4, "geometry", "no usable location")}
+    assert {(p.row, p.column, p.what) for p in rep.problems} == {
+        (2, "Dân số", "not a number of people in [0, 10,000,000]"), (4, "geometry", "no usable location")}
     assert grid["population"].tolist() == [120.0, 7.5] and grid.crs.to_epsg() == 4326
     assert grid.to_crs(32648).area.round(3).tolist() == [10_000.0, 10_000.0]
 

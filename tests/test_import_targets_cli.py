@@ -26,7 +26,7 @@ def test_long_targets(tmp_path):
                  "district,001,shared_site_pct,2025,41,Plan Y\n")
     t, rep = read_targets_file(f)
     got = {(p.row, p.column, p.what) for p in rep.problems}
-    assert {(2, "year", "not a year"), (3, "target", "not a number"),
+    assert {(2, "year", "not a year in 2000-2100"), (3, "target", "not a number"),
             (4, "source", "no source (marked placeholder)"), (5, "metric", "duplicate target (first kept)")} <= got
     assert rep.read == 5 and rep.imported == 2 and len(t) == 2
     assert t["source"].tolist() == ["Plan X", "placeholder"]

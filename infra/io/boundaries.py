@@ -14,41 +14,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 
 from infra import settings
 from infra.io.legacy import match_by_location
+from infra.io.limits import Limits
 from infra.io.names import fold
 from infra.io.register import read_hanoi_register
 from infra.io.report import ImportReport, UnreadableFile
-from infra.io.safety import check_size, safe_extract
+from infra.io.vector import choose, finite, parts, read_part
 
 _NAME_FIELDS = ("fullName", "name", "NAME_3", "NAME_2", "shapeName", "district", "ward", "commune", "ten", "Ten",
                 "name:vi", "name:en", "nameEn")
-_VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".kml")
-
-
-def _open(path: Path, workdir: Path) -> gpd.GeoDataFrame:
-    suffix = path.suffix.lower()
-    target = path
-    if suffix in (".zip", ".kmz"):
-        files = safe_extract(path, workdir)
-        vectors = [f for f in files if f.suffix.lower() in _VECTOR_SUFFIXES]
-        if not vectors:
-            raise UnreadableFile(f"{path.name}: the archive holds no GeoJSON, GeoPackage, Shapefile or KML")
-        target = vectors[0]
-    try:
-        frame = pyogrio.read_dataframe(target)
-    except Exception as exc:
-        raise UnreadableFile(f"{path.name}: not a readable vector file ({type(exc).__name__}: {exc})") from exc
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise UnreadableFile(f"{path.name}: has no geometries — boundaries must be GeoJSON, GeoPackage, zipped "
-                             "Shapefile, KML or KMZ")
-    if frame.crs is None:
-        raise UnreadableFile(f"{path.name}: no coordinate reference system — add a .prj (Shapefile) or a 'crs' "
-                             "member, or save it as GeoJSON in WGS84")
-    return frame
 
 
 def _candidates(level: str) -> pd.DataFrame:
@@ -89,32 +66,47 @@ def _match(names: pd.Series, level: str, districts: pd.Series | None = None) -> 
 _LEVELS = ("district", "commune_2025", "ward_legacy")
 
 
-def _name_column(frame: pd.DataFrame) -> str:
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c != frame.geometry.name and (pd.api.types.is_string_dtype(frame[c])
+                                                                      or frame[c].dtype == object)]
+
+
+def _name_column(frame: pd.DataFrame) -> str | None:
+    """A recognised name field, else the text column whose values match the most official names (None if none)."""
     for f in _NAME_FIELDS:
         if f in frame.columns and frame[f].notna().any():
             return f
-    text = [c for c in frame.columns if c != "geometry" and frame[c].dtype == object]
-    if not text:
-        raise UnreadableFile("no name column — add a 'name' column with the unit names")
-    return text[0]
+    best, hits = None, 0
+    for c in _text_columns(frame):
+        names = frame[c].astype(object).where(frame[c].notna(), "")
+        n = max(int(_match(names, lv).notna().sum()) for lv in ("district", "commune_2025"))
+        if n > hits:
+            best, hits = c, n
+    return best if hits * 2 >= len(frame) else None
 
 
 def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | None = None,
-                    max_bytes: int | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
+                    part: str | None = None, limits: Limits | None = None,
+                    name: str | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Import a boundary file as canonical admin units.
 
     Parameters
     ----------
     path
-        GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ.
+        GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ (told by content, see :mod:`infra.io.vector`).
     layer
         Layer name to give the units; ``None`` uses ``district``, ``commune_2025`` or
         ``ward_legacy`` (the wards before 1 Jul 2025, e.g. GADM ``NAME_3`` with its
         ``NAME_2`` district), whichever the names match best.
     name_column
-        Column holding the unit names; ``None`` recognises the schema.
-    max_bytes
-        Upload size limit.
+        Column holding the unit names; ``None`` recognises the schema, or the column whose
+        values match official names; with none, units get codes ``X<row>`` and the report says so.
+    part
+        Layer of the file or member of the archive to import (default: the first); the others are reported.
+    limits
+        Size, count and time limits (default :class:`~infra.io.limits.Limits`).
+    name
+        The file name to report (default: the path's).
 
     Returns
     -------
@@ -128,59 +120,106 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
     UnreadableFile
         If the file cannot be read, has no CRS, or no polygons.
     """
-    check_size(path, limit=max_bytes)
+    limits = limits or Limits()
+    shown = name or path.name
+    rep = ImportReport(shown, "boundaries")
     with tempfile.TemporaryDirectory() as tmp:
-        raw = _open(path, Path(tmp))
-    rep = ImportReport(path.name, "boundaries", read=len(raw))
-    polygonal = raw.geom_type.isin(["Polygon", "MultiPolygon"])
-    for i in raw.index[~polygonal & raw.geometry.notna()]:
-        rep.add(i + 1, "geometry", raw.geom_type[i], "not a polygon", "keep only the unit polygons")
-    for i in raw.index[raw.geometry.isna() | raw.geometry.is_empty]:
-        rep.add(i + 1, "geometry", "", "missing geometry", "draw the unit or drop the row")
-    if not polygonal.any():
-        raise UnreadableFile(f"{path.name}: no polygons")
-    geoms = raw.geometry.to_crs(settings.DEFAULT_CRS)
-    invalid = polygonal & ~geoms.is_valid
-    for i in raw.index[invalid]:
-        rep.add(i + 1, "geometry", shapely.is_valid_reason(geoms[i]), "invalid geometry (repaired)",
-                "repaired with make_valid; check the source", severity="repaired")
-    geoms[invalid] = geoms[invalid].make_valid().map(
-        lambda g: shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]))
+        found = parts(path, Path(tmp), "boundaries", limits=limits, name=shown, rep=rep)
+        chosen, others = choose(found, part, shown)
+        raw = read_part(chosen, others, limits=limits, name=shown, rep=rep)
+    rep.read, rep.parts, rep.part = len(raw), tuple(p.label for p in found), chosen.label
+    rep.columns = tuple(c for c in raw.columns if c != raw.geometry.name)
+    geoms = _geometries(raw, rep)
+    usable = ~shapely.is_missing(geoms.to_numpy())
+    if not usable.any():
+        raise UnreadableFile(f"{shown}: has no usable polygons (every feature is reported below: "
+                             f"{'; '.join(p.what for p in rep.problems[:3])}).")
+    if name_column is not None and name_column not in raw.columns:
+        raise UnreadableFile(f"{shown}: has no column {name_column!r}; its columns are {', '.join(rep.columns)}.")
     col = name_column or _name_column(raw)
-    if col not in raw.columns:
-        raise UnreadableFile(f"{path.name}: no column {col!r}; columns are {list(raw.columns)}")
-    names = raw[col].astype("string").fillna("")
-    if "code" in raw.columns and "areaKm2" in raw.columns:  # the official 2025 map carries its codes
-        level, codes = "commune_2025", raw["code"].astype("string").where(lambda c: c.isin(_candidates(
-            "commune_2025")["code"]))
+    if col is None:
+        rep.add(None, "", "", "no column of unit names was recognised, so every unit got a code X<row>",
+                f"choose the column holding the names (CLI: --column name=COLUMN; the Data view: Name column) "
+                f"among {', '.join(rep.columns) or 'none'}", severity="warning")
+        names = pd.Series([""] * len(raw), index=raw.index, dtype=object)
     else:
-        parent = raw["NAME_2"].astype("string") if col == "NAME_3" and "NAME_2" in raw.columns else None
-        by_level = {lv: _match(names, lv, parent if lv == "ward_legacy" else None) for lv in _LEVELS}
-        level = max(by_level, key=lambda lv: by_level[lv].notna().sum())
-        codes = by_level[level]
+        names = raw[col].astype(object).where(raw[col].notna(), "").map(str)
+        for i in raw.index[names.str.len() > limits.max_field_chars]:
+            rep.add(i + 1, col, names[i][:60] + "…", f"the name holds {len(names[i]):,} characters, over the "
+                    f"limit of {limits.max_field_chars:,}", "shorten the name")
+            usable[i] = False
+    codes, level = _codes(raw, names, col)
     merged: set[int] = set()
-    if level == "ward_legacy" and (codes.isna() & polygonal).any():
-        codes, merged = _locate_wards(codes, names, parent, geoms, polygonal, col, rep)
-    for i in raw.index[codes.isna() & polygonal]:
-        rep.add(i + 1, col, names[i], f"no official {level} unit of this name (kept with code X{i + 1})",
-                "check the spelling or set the code by hand", severity="warning")
+    if level == "ward_legacy" and (codes.isna() & usable).any():
+        parent = raw["NAME_2"].astype(object) if col == "NAME_3" and "NAME_2" in raw.columns else None
+        codes, merged = _locate_wards(codes, names, parent, geoms, pd.Series(usable, index=raw.index), col, rep)
+    if col is not None:
+        for i in raw.index[codes.isna() & usable]:
+            rep.add(i + 1, col, names[i], f"no official {level} unit of this name (kept with code X{i + 1})",
+                    "check the spelling or set the code by hand", severity="warning")
     cand = _candidates(level).set_index("code")
     geoms = _merge_located(codes, merged, geoms, names, col, rep)
     dup = codes.notna() & codes.duplicated(keep=False) & ~raw.index.isin(merged)
     for i in raw.index[dup]:
         rep.add(i + 1, col, names[i], f"several features match official unit {codes[i]} (kept apart)",
                 "merge the parts into one feature", severity="warning")
+    code = pd.Series([c if isinstance(c, str) and not d else f"X{i + 1}" for i, c, d in zip(raw.index, codes, dup,
+                                                                                          strict=True)],
+                     index=raw.index, dtype=object)
     metric_area = gpd.GeoSeries(geoms, crs=settings.DEFAULT_CRS).to_crs(settings.METRIC_CRS).area / 1e6
-    code = codes.where(codes.notna() & ~dup, [f"X{i + 1}" for i in raw.index])
     units = gpd.GeoDataFrame({
         "layer": layer or level, "unit_code": code,
-        "name": [cand["name"].get(c, n) for c, n in zip(code, names, strict=True)],
-        "unit_type": [cand["type"].get(c) for c in code],
+        "name": [cand["name"].get(c, n or c) for c, n in zip(code, names, strict=True)],
+        "unit_type": pd.Series([cand["type"].get(c) for c in code], index=raw.index, dtype=object),
         "area_km2": metric_area.round(3).to_numpy(),
     }, geometry=geoms.to_numpy(), crs=settings.DEFAULT_CRS)
-    keep = polygonal & ~units.index.isin([r - 1 for r in rep.rejected_rows()])
-    keep &= ~(units.index.isin(merged) & units["unit_code"].duplicated(keep="first"))  # merged into the first
-    return units[keep.to_numpy()].reset_index(drop=True), rep
+    keep = usable & ~units.index.isin([r - 1 for r in rep.rejected_rows()])
+    # rows merged with another (wards the register merged) live on in the first of them
+    keep &= ~(units.index.isin(merged) & units["unit_code"].duplicated(keep="first").to_numpy())
+    return units[keep].reset_index(drop=True), rep
+
+
+def _geometries(raw: gpd.GeoDataFrame, rep: ImportReport) -> gpd.GeoSeries:
+    """Polygons in EPSG:4326, invalid ones repaired; ``None`` for each row rejected (and reported)."""
+    geom = raw.geometry
+    missing = geom.isna() | geom.is_empty
+    polygonal = geom.geom_type.isin(["Polygon", "MultiPolygon"]) & ~missing
+    for i in raw.index[missing]:
+        rep.add(i + 1, "geometry", "", "missing geometry", "draw the unit or drop the row")
+    for i in raw.index[~polygonal & ~missing]:
+        rep.add(i + 1, "geometry", raw.geom_type[i], "not a polygon", "keep only the unit polygons")
+    geoms = geom.where(polygonal, None).to_crs(settings.DEFAULT_CRS)
+    coords_ok = pd.Series(finite(geoms.to_numpy()), index=raw.index)
+    for i in raw.index[polygonal & ~coords_ok]:
+        rep.add(i + 1, "geometry", "", "the polygon has coordinates that are not finite numbers (inf or NaN), or "
+                "cannot be placed on the Earth", "check the coordinates and the CRS of the file")
+    geoms = geoms.where(coords_ok, None)
+    invalid = ~shapely.is_missing(geoms.to_numpy()) & ~geoms.is_valid.to_numpy()
+    for i in raw.index[invalid]:
+        rep.add(i + 1, "geometry", shapely.is_valid_reason(geoms[i]), "invalid geometry (repaired)",
+                "repaired with make_valid; check the source", severity="repaired")
+    geoms[invalid] = geoms[invalid].make_valid().map(
+        lambda g: shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]))
+    area = gpd.GeoSeries(geoms, crs=settings.DEFAULT_CRS).to_crs(settings.METRIC_CRS).area
+    flat = ~shapely.is_missing(geoms.to_numpy()) & ~(area > 0).to_numpy()
+    for i in raw.index[flat]:
+        rep.add(i + 1, "geometry", "", "the polygon has no area (degenerate: its points lie on a line or a point)",
+                "draw the unit's outline, or drop the row")
+    return geoms.where(~flat, None)
+
+
+def _codes(raw: gpd.GeoDataFrame, names: pd.Series, col: str | None) -> tuple[pd.Series, str]:
+    """Official codes per feature (NaN when unmatched) and the level the names match best."""
+    if "code" in raw.columns and "areaKm2" in raw.columns:  # the official 2025 map carries its codes
+        given = raw["code"].astype(object).where(raw["code"].notna(), None)
+        known = set(_candidates("commune_2025")["code"])
+        return pd.Series([c if c in known else None for c in given], index=raw.index, dtype=object), "commune_2025"
+    if col is None:
+        return pd.Series([None] * len(raw), index=raw.index, dtype=object), "district"
+    parent = raw["NAME_2"].astype(object) if col == "NAME_3" and "NAME_2" in raw.columns else None
+    by_level = {lv: _match(names, lv, parent if lv == "ward_legacy" else None).astype(object) for lv in _LEVELS}
+    level = max(by_level, key=lambda lv: by_level[lv].notna().sum())
+    return by_level[level], level
 
 
 def _locate_wards(codes: pd.Series, names: pd.Series, parent: pd.Series | None, geoms: gpd.GeoSeries,

@@ -16,6 +16,7 @@ import pyogrio
 
 from infra import settings
 from infra.dataset import Dataset, Provenance
+from infra.io.vector import check_geopackage
 
 #: Fixed timestamp written into GeoPackages so that two builds give identical files.
 _GPKG_DATE = "2025-07-01T00:00:00Z"
@@ -108,11 +109,14 @@ def read_dataset(directory: Path | None = None, *, targets: Path | None = None) 
     ------
     FileNotFoundError
         If the GeoPackage is missing (say how to build it).
+    UnreadableFile
+        If the file is not a GeoPackage (a GDAL virtual file renamed, say) or holds views.
     """
     directory = settings.DEFAULT_GEO_DIR if directory is None else Path(directory)
     gpkg = directory / settings.DEFAULT_GPKG.name
     if not gpkg.exists():
         raise FileNotFoundError(f"{gpkg} not found — run `telecom-tracker build-default-data` to create it")
+    check_geopackage(gpkg, str(gpkg))  # a folder given by a user: GDAL opens only a real GeoPackage's tables
     if targets is None:
         local = directory / settings.DEFAULT_TARGETS.name
         targets = local if local.exists() else settings.DEFAULT_TARGETS

@@ -1,4 +1,8 @@
-"""The validation report of an import: every input row is imported, repaired or rejected, and said so."""
+"""The validation report of an import: every input row is imported, repaired or rejected, and said so.
+
+Rows are numbered as :data:`ROW_CONVENTION` says, in the CLI, the app, the report
+table and the docs alike.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,10 @@ from typing import Literal
 import pandas as pd
 
 Severity = Literal["rejected", "repaired", "warning"]
+
+#: How rows are numbered in every report (the CLI and the app print it with the report).
+ROW_CONVENTION: str = ("Rows are counted from the first data row (row 1), the header line not counted: in a "
+                       "spreadsheet, row N of this report is sheet row N + 1; in a GIS file it is feature N.")
 
 
 @dataclass(frozen=True)
@@ -19,7 +27,8 @@ class RowProblem:
     file
         Input file name.
     row
-        1-based data row (the header is row 0), or ``None`` for the file.
+        Data row (feature) of the user's file, from 1, the header not counted
+        (:data:`ROW_CONVENTION`), or ``None`` for the file as a whole.
     column
         Input column concerned ('' if none).
     value
@@ -62,18 +71,26 @@ class ImportReport:
         Data rows read.
     problems
         Every problem found.
+    parts
+        The sheets, layers or archive members of the file; ``part`` is the one imported.
+    columns
+        The columns (fields) of the part imported, for choosing a column by hand.
     """
 
     file: str
     kind: str
     read: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    parts: tuple[str, ...] = ()
+    part: str | None = None
+    columns: tuple[str, ...] = ()
 
     def add(self, row: int | None, column: str, value: object, what: str, fix: str,
             severity: Severity = "rejected") -> None:
         """Record a problem."""
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-        self.problems.append(RowProblem(self.file, row, column, text[:200], what, fix, severity))
+        self.problems.append(RowProblem(self.file, None if row is None else int(row), str(column), text[:200], what,
+                                        fix, severity))
 
     def _rows(self, severity: Severity) -> set[int]:
         return {p.row for p in self.problems if p.severity == severity and p.row is not None}
@@ -113,8 +130,11 @@ class ImportReport:
                 f"(repaired {self.repaired}), rejected {self.rejected}")
 
     def text(self, *, limit: int = 200) -> str:
-        """The summary and up to ``limit`` problems, one per line."""
-        lines = [self.summary()] + [f"  - {p}" for p in self.problems[:limit]]
+        """The summary, the row convention when rows are named, and up to ``limit`` problems, one per line."""
+        lines = [self.summary()]
+        if any(p.row is not None for p in self.problems):
+            lines.append(ROW_CONVENTION)
+        lines += [f"  - {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f"  … and {len(self.problems) - limit} more problems")
         return "\n".join(lines)

@@ -1,85 +1,130 @@
-"""Guards for uploaded files: size caps and zip extraction without path traversal or zip bombs."""
+"""The one safe path for archives and sizes: zip, KMZ and Excel members checked, gzip unpacked under a cap.
+
+Every archive of every kind goes through :func:`zip_members` before anything is
+read from it: no absolute path, no ``..``, no link, no password, at most
+``max_members`` members, at most ``max_unpacked_bytes`` in all (Python's zipfile
+then never gives more than the sizes it declared). A gzip file is unpacked in
+chunks and stopped at the same cap, whatever its header says.
+"""
 
 from __future__ import annotations
 
+import gzip
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
+from infra.io.limits import Limits, check_time, refuse
 from infra.io.report import UnreadableFile
 
-#: Largest upload accepted (bytes).
-MAX_UPLOAD_BYTES: int = 200 * 1024 * 1024
-#: Largest total size a zip archive may unpack to (bytes).
-MAX_UNPACKED_BYTES: int = 1024 * 1024 * 1024
-#: Most members a zip archive may hold.
-MAX_ZIP_MEMBERS: int = 10_000
+_CHUNK = 1 << 20
 
 
-def check_size(path: Path, *, limit: int | None = None) -> None:
-    """Refuse a file larger than ``limit`` (default :data:`MAX_UPLOAD_BYTES`).
+def check_size(path: Path, *, limits: Limits | None = None, name: str | None = None) -> None:
+    """Refuse a missing file, or one larger than ``limits.max_bytes``.
 
     Raises
     ------
     UnreadableFile
         If the file is missing or too large.
     """
-    limit = MAX_UPLOAD_BYTES if limit is None else limit
-    if not path.exists():
-        raise UnreadableFile(f"{path.name}: file not found")
+    limits = limits or Limits()
+    name = name or path.name
+    if not path.is_file():
+        raise UnreadableFile(f"{name}: file not found")
     size = path.stat().st_size
-    if size > limit:
-        raise UnreadableFile(f"{path.name}: {size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB upload limit — "
-                             "split the file or raise the limit")
+    if size > limits.max_bytes:
+        raise refuse(name, "max_bytes", f"{size / 2**20:.1f} MB is over the upload limit of "
+                                        f"{limits.max_bytes / 2**20:.0f} MB.")
 
 
-def safe_extract(archive: Path, target: Path, *, max_bytes: int | None = None) -> list[Path]:
-    """Extract a zip (or KMZ) archive into ``target``, refusing anything unsafe.
-
-    Members with absolute paths, ``..`` components or links are refused; the
-    total unpacked size is capped before anything is written.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
+def zip_members(archive: Path, *, limits: Limits | None = None, name: str | None = None) -> list[zipfile.ZipInfo]:
+    """The members of a zip archive (also KMZ and Excel .xlsx), once they pass every check.
 
     Raises
     ------
     UnreadableFile
-        If the archive is not a zip, is unsafe or unpacks too large.
+        If the archive is not a zip, is unsafe, protected by a password, or over a limit.
     """
-    max_bytes = MAX_UNPACKED_BYTES if max_bytes is None else max_bytes
+    limits = limits or Limits()
+    name = name or archive.name
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile(f"{archive.name}: not a readable zip archive ({exc})") from exc
-    with zf:
-        members = zf.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise UnreadableFile(f"{archive.name}: {len(members)} members is over the limit of {MAX_ZIP_MEMBERS}")
-        total = sum(m.file_size for m in members)
-        if total > max_bytes:
-            raise UnreadableFile(f"{archive.name}: unpacks to {total / 1e6:.0f} MB, over the "
-                                 f"{max_bytes / 1e6:.0f} MB limit")
-        written = []
-        root = target.resolve()
+        with zipfile.ZipFile(archive) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile(f"{name}: is not a readable zip archive; make it again with a zip tool.") from exc
+    if len(members) > limits.max_members:
+        raise refuse(name, "max_members", f"the archive holds {len(members):,} members, over the limit of "
+                                          f"{limits.max_members:,}.")
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unpacked_bytes:
+        raise refuse(name, "max_unpacked_bytes", f"the archive unpacks to {total / 2**20:,.0f} MB, over the limit "
+                                                 f"of {limits.max_unpacked_bytes / 2**20:,.0f} MB.")
+    for m in members:
+        parts = PurePosixPath(m.filename.replace("\\", "/"))
+        is_link = (m.external_attr >> 16) & 0o170000 == 0o120000
+        if parts.is_absolute() or ".." in parts.parts or is_link or ":" in m.filename:
+            raise UnreadableFile(f"{name}: the member {m.filename!r} is unsafe (an absolute path, '..', a drive "
+                                 "or a link); make the archive again from the files themselves.")
+        if m.flag_bits & 0x1:
+            raise UnreadableFile(f"{name}: the member {m.filename!r} is protected by a password; make the "
+                                 "archive again without a password.")
+    return members
+
+
+def safe_extract(archive: Path, target: Path, *, limits: Limits | None = None,
+                 name: str | None = None) -> list[Path]:
+    """Extract a zip (or KMZ) archive into ``target`` after :func:`zip_members` passed it.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the archive's order.
+    """
+    members = zip_members(archive, limits=limits, name=name)
+    name = name or archive.name
+    root = target.resolve()
+    written = []
+    with zipfile.ZipFile(archive) as zf:
         for m in members:
-            name = PurePosixPath(m.filename.replace("\\", "/"))
-            is_link = (m.external_attr >> 16) & 0o170000 == 0o120000
-            if name.is_absolute() or ".." in name.parts or is_link:
-                raise UnreadableFile(f"{archive.name}: unsafe member {m.filename!r} (absolute path, '..' or link)")
             if m.is_dir():
                 continue
-            dest = (root / Path(*name.parts)).resolve()
+            dest = (root / Path(*PurePosixPath(m.filename.replace("\\", "/")).parts)).resolve()
             if root not in dest.parents:
-                raise UnreadableFile(f"{archive.name}: member {m.filename!r} would be written outside the folder")
+                raise UnreadableFile(f"{name}: the member {m.filename!r} would be written outside its folder.")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(m) as src, open(dest, "wb") as out:
-                remaining = m.file_size + 1
-                while chunk := src.read(1 << 20):
-                    remaining -= len(chunk)
-                    if remaining < 0:  # the header lied about the size
-                        raise UnreadableFile(f"{archive.name}: member {m.filename!r} is larger than it says")
-                    out.write(chunk)
+            try:
+                with zf.open(m) as src, open(dest, "wb") as out:
+                    while chunk := src.read(_CHUNK):
+                        out.write(chunk)
+                        check_time()
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise UnreadableFile(f"{name}: the member {m.filename!r} is damaged or compressed in a way this "
+                                     "tool does not read; make the archive again with deflate.") from exc
             written.append(dest)
     return written
+
+
+def gunzip(path: Path, *, limits: Limits | None = None, name: str | None = None) -> bytes:
+    """The content of a gzip file, unpacked in chunks and stopped at ``limits.max_unpacked_bytes``.
+
+    Raises
+    ------
+    UnreadableFile
+        If the file is not gzip, is damaged, or unpacks over the limit.
+    """
+    limits = limits or Limits()
+    name = name or path.name
+    out = bytearray()
+    try:
+        with gzip.open(path, "rb") as f:
+            while chunk := f.read(_CHUNK):
+                out += chunk
+                if len(out) > limits.max_unpacked_bytes:
+                    raise refuse(name, "max_unpacked_bytes",
+                                 f"the gzip file unpacks to more than {limits.max_unpacked_bytes / 2**20:,.0f} MB, "
+                                 "the limit.")
+                check_time()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableFile(f"{name}: is a damaged gzip file; compress it again.") from exc
+    return bytes(out)

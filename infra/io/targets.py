@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from infra import settings
 from infra.contract import TARGET_METRICS
+from infra.io.limits import Limits
 from infra.io.report import ImportReport, UnreadableFile
-from infra.io.safety import check_size
 from infra.io.tabular import map_columns, read_table
 
 TARGET_ALIASES: dict[str, tuple[str, ...]] = {
@@ -22,9 +24,9 @@ TARGET_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
-                      max_bytes: int | None = None, units: pd.DataFrame | None = None,
-                      ) -> tuple[pd.DataFrame, ImportReport]:
+def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None, units: pd.DataFrame | None = None,
+                      part: str | None = None, limits: Limits | None = None,
+                      name: str | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Import targets in the long format, or a wide sheet with one column per year (``2020``, ``2025``…).
 
     In a wide sheet each (row, year) cell is one target; the report counts input
@@ -32,7 +34,19 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
     dataset's ``units`` (``layer``, ``unit_code``), a target for an unknown layer or
     unit is rejected, a code that lost its leading zeros (``1`` for ``001``, as
     spreadsheets do) is repaired, and a metric the tracker does not measure is kept
-    with a warning.
+    with a warning. A year must be a whole number in :data:`infra.settings.TARGET_YEARS`;
+    a target a finite number, 0-100 for a percentage (``…_pct``), else 0-10^12.
+
+    Parameters
+    ----------
+    path
+        CSV (optionally gzipped) or Excel .xlsx.
+    columns
+        Explicit column mapping.
+    units
+        The dataset's units the targets are checked against.
+    part, limits, name
+        Sheet of a workbook, limits and the file name to report (see :func:`infra.io.inventory.read_sites`).
 
     Returns
     -------
@@ -45,14 +59,16 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
     UnreadableFile
         If the file cannot be read or lacks ``unit_code`` / ``metric``.
     """
-    check_size(path, limit=max_bytes)
-    frame, _ = read_table(path)
-    rep = ImportReport(path.name, "targets", read=len(frame))
+    rep = ImportReport(name or path.name, "targets")
+    table = read_table(path, rep, "targets", limits=limits, part=part)
+    frame = table.frame
+    rep.parts, rep.part, rep.columns = table.parts, table.part, table.columns
     cols = map_columns(frame, TARGET_ALIASES, columns)
     missing = [c for c in ("unit_code", "metric") if c not in cols]
     if missing:
-        raise UnreadableFile(f"{path.name}: no {', '.join(missing)} column; columns are {list(frame.columns)}")
-    year_cols = [c for c in frame.columns if str(c).strip().isdigit() and 2000 <= int(str(c).strip()) <= 2100]
+        raise UnreadableFile(f"{rep.file}: no {', '.join(missing)} column; columns are {list(frame.columns)}")
+    first, last = settings.TARGET_YEARS
+    year_cols = [c for c in frame.columns if str(c).strip().isdigit() and first <= int(str(c).strip()) <= last]
     base = pd.DataFrame({"row": frame.index + 1, "layer": frame[cols["layer"]] if "layer" in cols else "district",
                          "unit_code": frame[cols["unit_code"]], "metric": frame[cols["metric"]],
                          "source": frame[cols["source"]] if "source" in cols else ""})
@@ -65,13 +81,21 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
     elif "year" in cols and "target" in cols:
         long = base.assign(year=frame[cols["year"]], target=frame[cols["target"]], year_col=cols["year"])
     else:
-        raise UnreadableFile(f"{path.name}: neither 'year' and 'target' columns nor one column per year")
-    year = pd.to_numeric(long["year"], errors="coerce")
-    target = pd.to_numeric(long["target"].astype(str).str.replace(",", "."), errors="coerce")
-    for r, v in long.loc[year.isna(), ["row", "year"]].itertuples(index=False):
-        rep.add(int(r), cols.get("year", "year"), v, "not a year", "write the year as e.g. 2025")
+        raise UnreadableFile(f"{rep.file}: neither 'year' and 'target' columns nor one column per year")
+    year = pd.to_numeric(long["year"], errors="coerce").astype(float)
+    target = pd.to_numeric(long["target"].astype(str).str.replace(",", "."), errors="coerce").astype(float)
+    bad_year = ~(np.isfinite(year) & (year == np.floor(year)) & (year >= first) & (year <= last))
+    for r, v in long.loc[bad_year, ["row", "year"]].itertuples(index=False):
+        rep.add(int(r), cols.get("year", "year"), v, f"not a year in {first}-{last}", "write the year as e.g. 2025")
+    pct = long["metric"].astype(str).str.endswith("_pct")
+    hi = np.where(pct, 100.0, 1e12)
     for r, c, v in long.loc[target.isna(), ["row", "year_col", "target"]].itertuples(index=False):
         rep.add(int(r), cols.get("target", str(c)), v, "not a number", "write the target as a plain number")
+    out_of_range = target.notna() & ~(np.isfinite(target) & (target >= 0) & (target <= hi))
+    for r, c, v, h in long.loc[out_of_range, ["row", "year_col", "target"]].assign(
+            h=hi[out_of_range.to_numpy()]).itertuples(index=False):
+        rep.add(int(r), cols.get("target", str(c)), v, f"not a target in [0, {h:,.0f}]",
+                "write a finite number ≥ 0 (a percentage at most 100)")
     for r in long.loc[long["unit_code"] == "", "row"]:
         rep.add(int(r), cols["unit_code"], "", "empty unit code", "use the official code, or * for the whole city")
     for r in long.loc[long["source"] == "", "row"].unique():
@@ -85,7 +109,7 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None,
     for r in out.loc[dup, "row"]:
         rep.add(int(r), cols["metric"], "", "duplicate target (first kept)", "keep one row per unit, metric and year")
     out = out[~out["row"].isin(rep.rejected_rows())]
-    out = out.assign(year=out["year"].astype(int))
+    out = out.assign(year=out["year"].astype("int64"))
     return out[["layer", "unit_code", "metric", "year", "target", "source"]].reset_index(drop=True), rep
 
 

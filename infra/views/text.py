@@ -1,16 +1,24 @@
-"""Text the user gave (file names, unit names, messages quoting them) made safe for Streamlit's Markdown."""
+"""Text from users' files shown as plain text in Markdown elements (Streamlit's warnings, captions, status boxes).
+
+Streamlit renders the body of ``st.warning``, ``st.caption`` and the like as Markdown;
+a file named ``[x](http://…).csv`` or ``**x**.csv`` would become a link or bold text.
+:func:`plain` escapes every character Markdown, LaTeX (``$``) or Streamlit's
+directives (``:red[…]``) could read, so the text shows exactly as typed.
+"""
 
 from __future__ import annotations
 
 import re
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'])")
 
 
-def md_escape(text: object) -> str:
-    r"""``text`` shown as written in Markdown: no link, image, emphasis, colour directive or HTML comes from it.
+def plain(text: object) -> str:
+    r"""``text`` with every Markdown-active character backslash-escaped, and line breaks kept as breaks.
 
-    >>> print(md_escape("![x](http://e) *a* :red[b]"))
-    \!\[x\]\(http\://e\) \*a\* \:red\[b\]
+    Examples
+    --------
+    >>> plain("**x**.csv")
+    '\\*\\*x\\*\\*\\.csv'
     """
-    return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
