@@ -17,9 +17,27 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def need_browser() -> None:
+    """Skip the calling test module (fail it in CI) without Playwright's package or Debian's chromium."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        found = False
+    else:
+        found = Path(CHROMIUM).exists()
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("playwright or chromium missing: .ci/run installs them", pytrace=False)
+        pytest.skip("needs Debian's chromium and playwright (see .ci/run)", allow_module_level=True)
+
+
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "file:", "data:", "blob:")
 
 

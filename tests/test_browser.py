@@ -11,24 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 
 from app_pages._mapframe import NAME
-from tests.browser import ARTIFACTS, CHROMIUM, launch, refuse_outside, running_app
+from tests.browser import ARTIFACTS, launch, need_browser, refuse_outside, running_app
 
-try:
-    from playwright import sync_api as playwright_api
-except ImportError:
-    playwright_api = None
-if playwright_api is None or not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail("playwright or chromium missing: .ci/run installs them", pytrace=False)
-    pytest.skip("needs Debian's chromium and playwright (see .ci/run)", allow_module_level=True)
+need_browser()
+from playwright import sync_api as playwright_api  # noqa: E402
 
 EVIL = "<img src=x onerror=alert(1)>"
 FRAME = f"iframe[title='app_pages._mapframe.{NAME}']"

@@ -5,24 +5,14 @@ The app runs on a store of its own; nothing beyond the loopback is reached.
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
-
-import pytest
 
 from app_pages._mapframe import NAME
-from tests.browser import ARTIFACTS, CHROMIUM, launch, refuse_outside, running_app
+from tests.browser import ARTIFACTS, launch, need_browser, refuse_outside, running_app
 from tests.realdata import real_file
 
-try:
-    from playwright import sync_api as playwright_api
-except ImportError:
-    playwright_api = None
-if playwright_api is None or not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail("playwright or chromium missing: .ci/run installs them", pytrace=False)
-    pytest.skip("needs Debian's chromium and playwright (see .ci/run)", allow_module_level=True)
+need_browser()
+from playwright import sync_api as playwright_api  # noqa: E402
 
 #: The units the app's map has drawn (0 until its iframe has drawn a state).
 MAP_DRAWN = f"""() => {{
