@@ -109,7 +109,8 @@ def _restrict_zones(rng: np.random.Generator, sites: gpd.GeoDataFrame, zones: gp
     fix_new = inside & bulky & new_after_plan
     sites.loc[fix_new, "mast_class"] = _choice(rng, {"A1a": 0.6, "A1b": 0.4}, int(fix_new.sum()))
     old = np.flatnonzero(inside & bulky & ~new_after_plan)
-    by_2020 = rng.random(len(old)) < 0.6
+    by_2020 = np.zeros(len(old), dtype=bool)  # 60 % of them by 2020 (the plan asks for half), whatever the draw
+    by_2020[rng.permutation(len(old))[:int(np.ceil(0.6 * len(old)))]] = True
     conv = np.where(by_2020, _days(rng, dt.date(2017, 9, 1), dt.date(2020, 12, 31), len(old)),
                     _days(rng, dt.date(2021, 1, 1), dt.date(2024, 12, 31), len(old)))
     sites.loc[sites.index[old], "removed_on"] = conv
