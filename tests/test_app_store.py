@@ -170,7 +170,7 @@ def test_the_data_view_reverts_to_an_earlier_revision(fresh_store, tmp_path, mon
     store = open_store(fresh_store)
     rev = store.revision()
     assert (rev.id, rev.kind, rev.parent, rev.manifest) == (3, "revert", 2, store.revision(1).manifest)
-    assert at.selectbox(key="rev").value == 3 and len(store.dataset().sites) == 6222
+    assert at.selectbox(key="rev").value == 3 and len(store.dataset().sites) == len(store.dataset(1).sites) > 1
 
 
 def test_a_file_name_is_shown_as_written_never_as_markup(fresh_store, tmp_path, monkeypatch):

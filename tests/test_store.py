@@ -23,11 +23,14 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
+from infra import read_dataset
 from infra.store import Conflict, StoreError, apply_import, open_store
 from infra.store.frames import content_hash
 from infra.store.gpkg import GeoPackageStore
 from tests import postgis
 from tests.cli import run_cli
+
+DEFAULT_SITES = len(read_dataset().sites)  # revision 1's sites: the default data's (synthetic) inventory
 
 
 @pytest.fixture(scope="module")
@@ -117,13 +120,14 @@ def test_an_import_is_a_revision_and_every_revision_stays_readable(location, tmp
     assert two.file_sha256 and len(two.file_sha256) == 64
     assert two.manifest["units"] == one.manifest["units"]  # an unchanged frame keeps its version
     assert two.manifest["sites"] != one.manifest["sites"] and two.key != one.key
-    assert [c["frame"] for c in two.changes] == ["sites"] and two.changes[0]["dropped"] == 6222
+    assert [c["frame"] for c in two.changes] == ["sites"] and two.changes[0]["dropped"] == DEFAULT_SITES
     assert len(store.dataset().sites) == 3
-    assert len(store.dataset(1).sites) == 6222  # revision 1 is still there
+    assert len(store.dataset(1).sites) == DEFAULT_SITES  # revision 1 is still there
     out = run_cli("revisions", "--store", location)
     assert "2 revision(s)" in out.stdout and "sites.csv" in out.stdout and "lan" in out.stdout
     shown = run_cli("revisions", "--show", "2", "--store", location).stdout
-    assert "sites: 6,222 rows before, 3 after" in shown and "read 3, imported 3" in shown and two.file_sha256 in shown
+    assert f"sites: {DEFAULT_SITES:,} rows before, 3 after" in shown
+    assert "read 3, imported 3" in shown and two.file_sha256 in shown
 
 
 def test_a_revert_is_a_new_revision_with_the_old_data(location, tmp_path):
@@ -134,7 +138,7 @@ def test_a_revert_is_a_new_revision_with_the_old_data(location, tmp_path):
     three = store.revision(3)
     assert (three.kind, three.user, three.parent) == ("revert", "hoa", 2)
     assert three.manifest == store.revision(1).manifest and three.key == store.revision(1).key  # caches are shared
-    assert len(store.dataset().sites) == 6222 and len(store.revisions()) == 3
+    assert len(store.dataset().sites) == DEFAULT_SITES and len(store.revisions()) == 3
 
 
 def test_a_commit_from_a_stale_revision_fails_and_writes_nothing(location, tmp_path, default_ds):
@@ -208,7 +212,7 @@ def test_a_process_killed_mid_import_leaves_the_previous_revision(location, tmp_
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     store = open_store(location)
-    assert store.latest_id() == 1 and len(store.dataset().sites) == 6222  # the previous revision, whole
+    assert store.latest_id() == 1 and len(store.dataset().sites) == DEFAULT_SITES  # the previous revision, whole
     ok = run_cli("import", sites_file(tmp_path), "--kind", "sites", "--store", location)
     assert ok.returncode == 0 and "Traceback" not in ok.stderr  # the next command finds nothing wrong
     assert open_store(location).latest_id() == 2
@@ -227,7 +231,7 @@ def test_a_full_disk_fails_the_import_clearly_and_keeps_the_previous_revision(tm
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 2, err
     assert "cannot write to the store" in err and "stays at its previous revision" in err and "Traceback" not in err
-    assert open_store(location).latest_id() == 1 and len(open_store(location).dataset().sites) == 6222
+    assert open_store(location).latest_id() == 1 and len(open_store(location).dataset().sites) == DEFAULT_SITES
 
 
 def test_a_full_disk_on_the_postgis_server_fails_the_import_clearly(tmp_path):
@@ -276,7 +280,7 @@ def test_two_imports_at_once_both_land_or_one_fails_clearly(location, default_ds
     revs = open_store(location).revisions()
     assert [r.id for r in revs] == [1, 2] and revs[1].file_name == landed[0].file_name
     for r in revs:
-        assert len(open_store(location).dataset(r.id).sites) in (6222, 100, 200)
+        assert len(open_store(location).dataset(r.id).sites) in (DEFAULT_SITES, 100, 200)
     assert len(open_store(location).dataset().sites) == int(landed[0].file_name.split(".")[0]) * 100
     retry = open_store(location).commit(dataclasses.replace(default_ds, radios=default_ds.radios.iloc[:0],
                                                             sites=default_ds.sites.iloc[:5]), base=2, kind="sites")
