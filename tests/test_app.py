@@ -7,19 +7,19 @@ import json
 
 import pytest
 import shapely
-from streamlit.testing.v1 import AppTest
 
 import infra.engine
 from app_pages import _cache
 from infra import settings
 from infra.views.text import plain
+from tests.apptest import app_test
 
 APP = str(settings.REPO_ROOT / "app.py")
 
 
 @pytest.fixture
 def app(fresh_store):
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = app_test(APP, timeout=180)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -40,7 +40,7 @@ def go(at, view):
 
 
 def test_start_shows_notices_metrics_and_map(app):
-    warnings = " ".join(w.value for w in app.warning)
+    warnings = " ".join(w.value for w in [*app.warning, *app.markdown])  # the notices are folded in one expander
     assert "SYNTHETIC" in warnings and "APPROXIMATE" in warnings
     assert number(app, "Sites standing") > 4000
     assert app.selectbox(key="metric").value == "area_coverage_pct"
@@ -48,9 +48,9 @@ def test_start_shows_notices_metrics_and_map(app):
 
 def test_date_model_and_radius_change_the_metrics(app):
     go(app, "Data")  # the headline figures are on every page; this one draws no map and no series
-    app.slider(key="as_of").set_value(dt.date(2020, 6, 30)).run()
+    app.slider(key="_as_of_slider").set_value(dt.date(2020, 6, 30)).run()
     early = (number(app, "Sites standing"), number(app, "5G area coverage"), number(app, "2G switched off"))
-    app.slider(key="as_of").set_value(dt.date(2027, 6, 30)).run()
+    app.slider(key="_as_of_slider").set_value(dt.date(2027, 6, 30)).run()
     late = (number(app, "Sites standing"), number(app, "5G area coverage"), number(app, "2G switched off"))
     assert early[0] < late[0] and early[1] < late[1] and early[2] < late[2] == 100
     app.number_input(key="radius_5G").set_value(1000.0).run()
@@ -127,18 +127,18 @@ def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox(key="rev").value == 2 and app.query_params["rev"] == "2"
     assert number(app, "Sites standing") == 2  # S4 stands outside every unit: said, not silently dropped
-    assert any(w.value.startswith(plain("1 site(s) lie outside every unit of the boundaries (S4)"))
-               for w in app.warning)
+    assert any(plain("1 site(s) lie outside every unit of the boundaries (S4)") in w.value
+               for w in [*app.warning, *app.markdown])
     assert plain("my_sites.csv") in app.caption[-1].value  # provenance names the file
     app.selectbox(key="rev").set_value(1).run()
     assert number(app, "Sites standing") > 4000
-    again = AppTest.from_file(APP, default_timeout=180)  # another visit: the revision is still there
+    again = app_test(APP, timeout=180)  # another visit: the revision is still there
     again.run()
     assert again.selectbox(key="rev").value == 2 and number(again, "Sites standing") == 2
 
 
 def test_url_query_seeds_the_view(fresh_store):
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = app_test(APP, timeout=180)
     at.query_params["layer"] = "commune_2025"
     at.query_params["units"] = ["00004"]
     at.query_params["view"] = "Units"
@@ -149,7 +149,7 @@ def test_url_query_seeds_the_view(fresh_store):
     assert not at.exception
     assert at.number_input(key="radius_5G").value == 800.0 and at.number_input(key="mapl_4G").value == 135.0
     assert at.selectbox(key="layer").value == "commune_2025"
-    assert at.slider(key="as_of").value == dt.date(2025, 12, 31)
+    assert at.slider(key="_as_of_slider").value == dt.date(2025, 12, 31)
     assert at.dataframe[0].value["unit_code"].tolist() == ["00004", "*"]
 
 
@@ -159,7 +159,7 @@ def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch, fresh_store)
     monkeypatch.setattr(infra.engine, "prepare_layers", lambda *a, **k: calls.append(1) or real(*a, **k))
     _cache.layers.clear()  # boundaries and engines are prepared anew; the default data stays loaded
     _cache.engine_of.clear()
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = app_test(APP, timeout=180)
     at.run()
     go(at, "Data")  # a page without map: the engines are what is counted here
     at.number_input(key="radius_5G").set_value(1000.0).run()
@@ -186,3 +186,21 @@ def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_s
     status = app.dataframe[0].value["status"].tolist()
     assert len(status) == 1 and status[0] != "no data"
     assert plain("people.csv") in app.caption[-1].value
+
+
+def test_dates_a_planner_thinks_in(app):
+    """The date box and the quick choices move the slider too; a comparison date is kept in the URL."""
+    app.date_input(key="_as_of_box").set_value(dt.date(2033, 3, 1)).run()  # beyond the slider: the box takes it
+    assert app.query_params["as_of"] == "2033-03-01" and app.slider(key="_as_of_slider").value == dt.date(2030, 12, 31)
+    for label, want in (("2G switch-off (15 Sep 2026)", dt.date(2026, 9, 15)), ("Plan 2020", dt.date(2020, 12, 31)),
+                        ("Today", dt.date.today())):
+        app.pills(key="_as_of_quick").set_value(label).run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert app.slider(key="_as_of_slider").value == want and app.date_input(key="_as_of_box").value == want
+        assert app.query_params["as_of"] == want.isoformat()
+    assert "compare" not in app.query_params
+    app.toggle(key="compare_on").set_value(True).run()
+    app.date_input(key="compare").set_value(dt.date(2024, 10, 16)).run()
+    assert app.query_params["compare"] == "2024-10-16"
+    app.toggle(key="compare_on").set_value(False).run()
+    assert "compare" not in app.query_params

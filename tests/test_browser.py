@@ -52,7 +52,7 @@ def app_page(browser, app_url):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
     refused = refuse_outside(ctx)
     page = ctx.new_page()
-    page.goto(app_url)
+    page.goto(app_url + "/?lang=en")
     yield page, refused
     ctx.close()
 

@@ -10,13 +10,13 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from infra import settings
 from infra.io import import_file
 from infra.io.limits import Limits
 from infra.store import open_store
 from infra.views.text import plain
+from tests.apptest import app_test
 from tests.cli import run_cli
 from tests.hostile import SECRET, cases
 
@@ -125,7 +125,7 @@ def test_exports_write_formulas_as_text(tmp_path, fresh_store):
 
 @pytest.fixture(scope="module")
 def data_view():
-    at = AppTest.from_file(str(settings.REPO_ROOT / "app.py"), default_timeout=180)
+    at = app_test(timeout=180)
     at.run()
     at.switch_page("app_pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -149,7 +149,7 @@ def test_app_answers_every_case(data_view, tmp_path):
                 value = case.args[case.args.index(option) + 1].split("=")[-1]
                 at.selectbox(key=key).set_value(value).run()
                 assert not at.exception, (case.id, [e.value for e in at.exception])
-        shown = " ".join(e.value for kind in ("error", "warning", "success", "text", "caption")
+        shown = " ".join(e.value for kind in ("error", "warning", "success", "text", "caption", "markdown")
                          for e in at.get(kind))
         assert SECRET not in shown, case.id
         if case.refused:
