@@ -168,7 +168,7 @@ def test_each_chosen_operator_is_compared_with_the_target():
     out = plan_vs_actual(tg, hist, as_of="2022-12-31", operators=("Viettel", "MobiFone"))
     assert out["operator"].tolist() == ["*", "Viettel", "MobiFone"]
     assert out["actual"].tolist() == [60.0, 90.0, 20.0]  # Viettel, above the 80 % target: achieved
-    assert out.set_index("operator")["status"].to_dict() == {"*": "behind", "Viettel": "achieved",
+    assert out.set_index("operator")["status"].to_dict() == {"*": "on track", "Viettel": "achieved",
                                                              "MobiFone": "behind"}
     shared = plan_vs_actual(targets([(2025, 60.0, "s")]), series({"2020-12-31": 10, "2022-12-31": 20}),
                             as_of="2022-12-31", operators=("Viettel",))
