@@ -11,8 +11,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from infra.contract import PLACEHOLDER, TARGET_METRICS
+from infra.contract import CITY, PLACEHOLDER, TARGET_METRICS
 from infra.engine import select
+from infra.plan.crosswalk import CARRIED
 from infra.plan.paths import target_path, year_end, years
 
 #: Years of trend used to project when a target is met.
@@ -26,6 +27,9 @@ PER_OPERATOR = frozenset({"area_coverage_pct", "covered_area_km2", "pop_coverage
                           "two_g_baseline_on_air", "two_g_off_pct", "sites_5g_pilot", "sites_5g_commercial"})
 #: Relative tolerance under which an actual value counts as reaching its target (float noise of area sums).
 _TOLERANCE = 1e-9
+#: What a target row holds: the city's own target, the city-wide figure applied to every unit alike, a
+#: district target carried to another layer by area, or a target of this unit.
+SCOPES = ("city", "city-wide", "carried", "unit")
 STATUSES = ("achieved", "on track", "behind", "no data", "no target", "placeholder target")
 
 
@@ -90,22 +94,35 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
         ``status_vs_placeholder`` (the status a placeholder target would give),
         ``trend_year`` and ``trend`` (year the recent trend meets ``next_target``, or
         "not at current pace", also when it meets it after :data:`TREND_HORIZON`), ``source``,
-        ``placeholder`` (the next target is a placeholder: no official figure).
+        ``placeholder`` (the next target is a placeholder: no official figure), ``scope`` (one of
+        :data:`SCOPES`: ``city-wide`` when every unit of the layer has the city's figure).
     """
     t = pd.Timestamp(as_of).normalize()
     tg = targets if layer is None else targets[targets["layer"] == layer]
     tg = tg[tg["metric"].isin(TARGET_METRICS) & tg["target"].notna()]
     histories = _histories(series, t, layer)
     empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
+    city = tg[tg["unit_code"] == CITY].groupby(["layer", "metric", "year"])["target"].first()
+    alike = tg[tg["unit_code"] != CITY].groupby(["layer", "metric", "year"])["target"].nunique() == 1
+
+    def scope(lay: str, code: str, tmetric: str, year: int, target: float, source: str) -> str:
+        key = (lay, tmetric, year)
+        if code == CITY:
+            return "city"
+        if alike.get(key, False) and key in city.index and abs(city[key] - target) < 1e-9:
+            return "city-wide"
+        return "carried" if CARRIED in str(source) else "unit"
+
     rows = []
     for (lay, code, tmetric), g in tg.groupby(["layer", "unit_code", "metric"], sort=True):
         metric, tech, all_ops = TARGET_METRICS[tmetric]
         ops = [all_ops, *([o for o in operators if o != all_ops] if metric in PER_OPERATOR else [])]
-        rows += [_row(lay, code, tmetric, g, histories.get((lay, code, metric, tech, op), empty), t, op)
-                 for op in ops]
+        got = [_row(lay, code, tmetric, g, histories.get((lay, code, metric, tech, op), empty), t, op) for op in ops]
+        rows += [{**r, "scope": scope(lay, code, tmetric, r["next_year"], r["next_target"], r["source"])} for r in got]
     cols = ["layer", "unit_code", "target_metric", "metric", "technology", "operator", "as_of", "actual",
             "baseline_date", "baseline", "path", "next_year", "next_target", "gap", "status",
-            "status_vs_placeholder", "trend_year", "trend", "final_year", "final_target", "source", "placeholder"]
+            "status_vs_placeholder", "trend_year", "trend", "final_year", "final_target", "source", "placeholder",
+            "scope"]
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
