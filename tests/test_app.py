@@ -91,9 +91,10 @@ def test_plan_and_transition_views(app):
     go(app, "Plan")
     assert len(app.get("vega_lite_chart")) == 1
     marks = [layer["mark"] for layer in json.loads(app.get("vega_lite_chart")[0].proto.spec)["layer"]]
-    # milestone years, path, actual, scheduled, as-of rule, ◆, △
-    assert [m["type"] for m in marks] == ["rule", "line", "line", "line", "rule", "point", "point"]
-    assert marks[1].get("strokeDash") and marks[5]["shape"] == "diamond" and marks[6]["shape"] == "triangle-up"
+    # milestone years, path, actual, scheduled, as-of rule, ◆ official, ◇ placeholder, △
+    assert [m["type"] for m in marks] == ["rule", "line", "line", "line", "rule", "point", "point", "point"]
+    assert marks[1].get("strokeDash") and marks[5]["shape"] == "diamond" and marks[7]["shape"] == "triangle-up"
+    assert marks[6]["shape"] == "diamond" and marks[6]["filled"] is False
     app.selectbox(key="target_metric").set_value("two_g_radios_off_pct").run()
     plan = app.dataframe[0].value
     assert len(plan) == 1 and plan["unit_code"].iloc[0] == "*"

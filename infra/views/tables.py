@@ -199,12 +199,17 @@ def trend_text(value: object) -> str:
     return _(TRENDS[value]) if value in TRENDS else value
 
 
+def status_text(value: object) -> str:
+    """A plan status in words (:func:`~infra.views.labels.status_label`, and "no data")."""
+    return _(TRENDS["no data"]) if value == "no data" else status_label(value)
+
+
 def for_people(table: pd.DataFrame) -> pd.DataFrame:
     """The table with statuses, trends and scopes in words (columns keep their machine names)."""
     out = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).copy()
     for col in out.columns:
         if col.endswith(":status"):
-            out[col] = out[col].map(status_label)
+            out[col] = out[col].map(status_text)
         elif col.endswith(":trend"):
             out[col] = out[col].map(trend_text)
         elif col.endswith(":scope"):
