@@ -79,7 +79,8 @@ def crosswalk_texts(ds: Dataset, layer: str, *, threshold: float = 0.01) -> pd.S
     w = overlay_weights(ds.units, other, layer)  # from the other layer to this one
     names = ds.layer(other).set_index("unit_code")["name"]
     # each unit of this layer (to_code) is split among the other's (from_code): the share of its own area in each
-    w = w[w["share_of_to"] >= threshold].sort_values(["to_code", "share_of_to"], ascending=[True, False])
+    w = w[w["share_of_to"] >= threshold].assign(order=lambda d: -d["share_of_to"].round(6))
+    w = w.sort_values(["to_code", "order", "from_code"])  # largest share first; ties in code order
     return w.groupby("to_code").apply(lambda g: ", ".join(f"{names.get(c, c)} {percent(100 * s, 0)}" for c, s in
                                                           zip(g["from_code"], g["share_of_to"], strict=True)),
                                       include_groups=False)
