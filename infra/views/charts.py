@@ -21,7 +21,7 @@ from infra.i18n import N_, _
 from infra.plan import path_points, plan_vs_actual
 from infra.plan.status import PER_OPERATOR
 from infra.views.labels import ALL_OPERATORS, column_label, metric_label, target_label, unit_label
-from infra.views.tables import SCOPES, source_text, status_text, trend_text
+from infra.views.tables import scope_text, source_text, status_text, trend_text
 
 AS_OF_COLOUR = "#c0392b"
 PLACEHOLDER_COLOUR = "#8c8c8c"
@@ -65,7 +65,7 @@ def _plan_table(plan: pd.DataFrame, names: Mapping[str, str] | None) -> pd.DataF
     out = plan.assign(name=plan["unit_code"].map(lambda c: unit_label(c, names.get(c, "")).strip()),
                       operator=plan["operator"].map(lambda o: _(ALL_OPERATORS) if o == ALL else o),
                       status=plan["status"].map(status_text), trend=plan["trend"].map(trend_text),
-                      scope=plan["scope"].map(lambda v: _(SCOPES[v]) if v in SCOPES else ""),
+                      scope=plan["scope"].map(scope_text),
                       source=plan["source"].map(source_text))
     return out[PLAN_COLUMNS].reset_index(drop=True)
 

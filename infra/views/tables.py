@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 from infra.contract import ALL, CITY, PLACEHOLDER, TARGET_METRICS
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions, as_timestamp, select
-from infra.i18n import N_, _, date_text, percent
+from infra.i18n import N_, _, date_text, number, percent
 from infra.plan import aggregate, overlay_weights
 from infra.plan.series import series_dates
 from infra.plan.status import NOT_AT_PACE, PER_OPERATOR, plan_vs_actual
@@ -205,16 +206,22 @@ def status_text(value: object) -> str:
     return _(TRENDS["no data"]) if value == "no data" else status_label(value)
 
 
+def scope_text(value: object) -> str:
+    """What a target covers (:data:`SCOPES`) in words; empty for none."""
+    return _(SCOPES[value]) if isinstance(value, str) and value in SCOPES else ""
+
+
+#: Columns whose values are words to translate: suffix → the function that gives them.
+_WORDS = {":status": status_text, ":trend": trend_text, ":scope": scope_text}
+
+
 def for_people(table: pd.DataFrame) -> pd.DataFrame:
     """The table with statuses, trends and scopes in words (columns keep their machine names)."""
     out = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).copy()
     for col in out.columns:
-        if col.endswith(":status"):
-            out[col] = out[col].map(status_text)
-        elif col.endswith(":trend"):
-            out[col] = out[col].map(trend_text)
-        elif col.endswith(":scope"):
-            out[col] = out[col].map(lambda v: _(SCOPES[v]) if v in SCOPES else "")
+        said = next((f for suffix, f in _WORDS.items() if col.endswith(suffix)), None)
+        if said is not None:
+            out[col] = out[col].map(said)
         elif col.endswith(":next_year"):
             out[col] = out[col].astype("Int64")
     return out
@@ -239,22 +246,29 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _cell(value: object, *, places: int, blank: bool) -> str:
+    """A number in the current language; a missing one blank (no target) or "not applicable" (a share of nothing)."""
+    if value is None or value != value:
+        return "" if blank else _("not applicable")
+    return number(float(value), places)
+
+
 #: Background of each status in the Units table.
 STATUS_COLOURS: dict[str, str] = {"achieved": "#c7e9c0", "on track": "#fff3b0", "behind": "#fcbba1",
                                   "placeholder target": "#e0e0e0"}
 
 
 def styled(table: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """A unit table for the screen: statuses coloured and in words, numbers rounded (:func:`decimals`)."""
+    """A unit table for the screen: statuses coloured and in words, numbers in the language (:func:`decimals`)."""
     plain = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
     status_cols = [col for col in plain.columns if col.endswith(":status")]
-    words = for_people(plain)
     style = plain.style.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", subset=status_cols)
     for col in plain.columns:
-        if col.endswith((":status", ":trend", ":scope")):
-            style = style.format(dict(zip(plain[col], words[col], strict=True)).get, subset=[col])
+        said = next((f for suffix, f in _WORDS.items() if col.endswith(suffix)), None)
+        if said is not None:
+            style = style.format(said, subset=[col])
         elif pd.api.types.is_numeric_dtype(plain[col]):
-            style = style.format(precision=decimals(col), thousands=",", subset=[col], na_rep=_("not applicable"))
+            style = style.format(partial(_cell, places=decimals(col), blank=":" in col), subset=[col])
     return style
 
 
@@ -267,7 +281,7 @@ def headline(now: pd.DataFrame, layer: str, units: Sequence[str], *, operators: 
     operators, then for each chosen operator (their label names the operator).
     """
     ops = [o for o in operators if o != ALL]
-    coverage = [te for te in (technologies or ("4G", "5G"))]
+    coverage = list(technologies) or ["4G", "5G"]
     out: list[tuple[str, float | None, str]] = [(_("Sites standing"),
                                                  aggregate(now, layer, units, "sites_standing"), "count")]
 
