@@ -124,6 +124,9 @@ def filters() -> Filters:
 def start() -> str:
     """Seed the state from the URL and set this run's language (before any text is drawn); returns it."""
     init_state()
+    for key in URL_KEYS:  # a page's widget state outlives the page (Streamlit drops a widget's state when unseen)
+        if key in st.session_state and key != "lang":
+            st.session_state[key] = st.session_state[key]
     if st.session_state.get("lang") not in i18n.LANGUAGES:
         st.session_state["lang"] = i18n.APP_DEFAULT
     i18n.set_interface("app")

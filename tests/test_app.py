@@ -205,3 +205,15 @@ def test_dates_a_planner_thinks_in(app):
     assert app.query_params["compare"] == "2024-10-16"
     app.toggle(key="compare_on").set_value(False).run()
     assert "compare" not in app.query_params
+
+
+def test_a_page_choice_is_kept_in_the_url_across_pages(app):
+    app.selectbox(key="footprints").set_value("5G").run()
+    go(app, "plan")
+    app.selectbox(key="target_metric").set_value("pop_coverage_5g_pct").run()
+    go(app, "units")
+    assert app.query_params["footprints"] == "5G" and app.query_params["target_metric"] == "pop_coverage_5g_pct"
+    go(app, "map")
+    assert app.selectbox(key="footprints").value == "5G"
+    go(app, "plan")
+    assert app.selectbox(key="target_metric").value == "pop_coverage_5g_pct"
