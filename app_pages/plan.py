@@ -23,7 +23,6 @@ if not has_target:
 st.altair_chart(chart, key="plan_chart")
 st.caption(_(PLAN_CAPTION))
 names = plan_headers()
-config = {c: st.column_config.NumberColumn(names[c], format="%.1f") for c in ("actual", "path", "next_target", "gap")}
-config["next_year"] = st.column_config.NumberColumn(names["next_year"], format="%d")
-config |= {c: st.column_config.Column(names[c]) for c in table.columns if c not in config}
-st.dataframe(table, key="plan_table", hide_index=True, column_config=config)
+config = {names[c]: st.column_config.NumberColumn(format="%.1f") for c in ("actual", "path", "next_target", "gap")}
+config[names["next_year"]] = st.column_config.NumberColumn(format="%d")
+st.dataframe(table.rename(columns=names), key="plan_table", hide_index=True, column_config=config)

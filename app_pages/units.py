@@ -11,7 +11,7 @@ from app_pages._shell import filters
 from infra.contract import CITY
 from infra.i18n import _, date_text
 from infra.views.export import table_file
-from infra.views.tables import headers, styled
+from infra.views.tables import styled
 
 f = filters()
 table = f.table
@@ -20,9 +20,7 @@ if f.units:
 if f.compare:
     st.caption(_("Change per unit from {then} to {now} (columns ending in “change”).").format(
         then=date_text(f.compare), now=date_text(f.as_of)))
-names = headers(table, compare=f.compare)
-st.dataframe(styled(table), key="units_table", hide_index=True,
-             column_config={c: st.column_config.Column(label=h) for c, h in names.items()})
+st.dataframe(styled(table, compare=f.compare), key="units_table", hide_index=True)
 said = notices(f)
 name = f"units_{f.layer}_{f.as_of}"
 for col, (label, fmt) in zip(st.columns(3), (("CSV", "csv"), ("Excel", "xlsx"), ("GeoPackage", "gpkg")), strict=True):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from infra.contract import TARGET_METRICS
 from infra.i18n import language
+from infra.views.tables import headers
 from tests.apptest import app_test
 
 SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
@@ -58,6 +60,15 @@ def app(request, fresh_store):
         yield at
 
 
+def shown(at, compare=None) -> pd.DataFrame:
+    """The Units table as shown (headers people read), with its machine column names back."""
+    frame = at.dataframe[0].value
+    f = at.session_state["_filters"]
+    names = {h: c for c, h in headers(f.table, compare=compare).items()}
+    assert set(frame.columns) <= set(names), sorted(set(frame.columns) - set(names))[:5]  # every header is a label
+    return frame.rename(columns=names)
+
+
 def go(at, view: str) -> None:
     at.switch_page(f"app_pages/{view}.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -81,11 +92,11 @@ def test_one_operator_changes_the_headline_and_the_table(app):
     app.multiselect(key="operators").set_value(["Viettel"]).run()
     assert not app.exception
     assert metric(app, every) == before and metric(app, viettel) != before  # Viettel's own coverage
-    table = app.dataframe[0].value
+    table = shown(app)
     assert "area_coverage_pct_5G_Viettel" in table and (table["area_coverage_pct_5G_Viettel"]
                                                         <= table["area_coverage_pct_5G"] + 1e-9).all()
     app.multiselect(key="technologies").set_value(["5G"]).run()
-    table = app.dataframe[0].value
+    table = shown(app)
     assert "area_coverage_pct_4G" not in table and "radios_on_air_2G" not in table
     assert FIVE_G[app.lang][0].replace("5G", "4G") not in [m.label for m in app.metric]
 
@@ -93,11 +104,11 @@ def test_one_operator_changes_the_headline_and_the_table(app):
 def test_the_units_table_carries_the_crosswalk_and_the_change_since_a_date(app):
     go(app, "units")
     app.selectbox(key="layer").set_value("commune_2025").run()
-    table = app.dataframe[0].value
+    table = shown(app)
     assert table["former_districts"].str.contains("%").iloc[:-1].all()
     app.toggle(key="compare_on").set_value(True).run()
     assert not app.exception, [e.value for e in app.exception]
-    table = app.dataframe[0].value
+    table = shown(app, compare=app.date_input(key="compare").value)
     assert {"sites_standing@then", "sites_standing@change", "area_coverage_pct_5G@change"} <= set(table.columns)
     change = (table["sites_standing"] - table["sites_standing@then"]).fillna(0)
     assert (change == table["sites_standing@change"].fillna(0)).all()

@@ -190,8 +190,13 @@ def header(column: str, *, compare: dt.date | None = None) -> str:
 
 
 def headers(table: pd.DataFrame, *, compare: dt.date | None = None) -> dict[str, str]:
-    """Machine column name → header, for every column of ``table`` but the geometry."""
-    return {c: header(c, compare=compare) for c in table.columns if c != "geometry"}
+    """Machine column name → header, for every column of ``table`` but the geometry (each header once)."""
+    out: dict[str, str] = {}
+    for c in table.columns:
+        if c != "geometry":
+            h = header(c, compare=compare)
+            out[c] = h if h not in out.values() else f"{h} ({len(out)})"
+    return out
 
 
 def trend_text(value: object) -> str:
@@ -258,17 +263,22 @@ STATUS_COLOURS: dict[str, str] = {"achieved": "#c7e9c0", "on track": "#fff3b0", 
                                   "placeholder target": "#e0e0e0"}
 
 
-def styled(table: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """A unit table for the screen: statuses coloured and in words, numbers in the language (:func:`decimals`)."""
+def styled(table: pd.DataFrame, *, compare: dt.date | None = None) -> pd.io.formats.style.Styler:
+    """A unit table for the screen, with the headers people read (:func:`headers`).
+
+    Statuses are coloured and in words, numbers in the current language (:func:`decimals`).
+    """
     plain = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
-    status_cols = [col for col in plain.columns if col.endswith(":status")]
-    style = plain.style.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", subset=status_cols)
+    names = headers(plain, compare=compare)
+    shown = plain.rename(columns=names)
+    status_cols = [names[col] for col in plain.columns if col.endswith(":status")]
+    style = shown.style.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", subset=status_cols)
     for col in plain.columns:
         said = next((f for suffix, f in _WORDS.items() if col.endswith(suffix)), None)
         if said is not None:
-            style = style.format(said, subset=[col])
+            style = style.format(said, subset=[names[col]])
         elif pd.api.types.is_numeric_dtype(plain[col]):
-            style = style.format(partial(_cell, places=decimals(col), blank=":" in col), subset=[col])
+            style = style.format(partial(_cell, places=decimals(col), blank=":" in col), subset=[names[col]])
     return style
 
 
