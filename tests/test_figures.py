@@ -200,3 +200,12 @@ def test_transition_charts_follow_the_technologies_and_operators(series):
     assert who == {"A Unit A · all operators · 3G", "A Unit A · all operators · 4G", "A Unit A · Viettel · 3G",
                    "A Unit A · Viettel · 4G"}
     assert not [t for t in _titles(spec) if SNAKE.search(t)]
+
+
+def test_a_target_of_the_city_alone_is_shown_as_the_city_s(tiny, series):
+    city_only = pd.concat([tiny.targets, pd.DataFrame({"layer": ["district"], "unit_code": ["*"],
+                                                       "metric": ["sites_4g"], "year": [2030], "target": [10.0],
+                                                       "source": ["Decision 5800"]})], ignore_index=True)
+    _, table, has = plan_view(city_only, series, layer="district", units=["A"], target_metric="sites_4g",
+                              as_of=dt.date(2025, 12, 31))
+    assert has and table["unit_code"].tolist() == ["*"] and table["scope"].tolist() == ["the city's target"]
