@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages._shell import filters
 from infra.contract import TARGET_METRICS
 from infra.i18n import _
-from infra.views.charts import PLAN_CAPTION, plan_headers, plan_view
+from infra.views.charts import PLAN_CAPTION, plan_styled, plan_view
 from infra.views.labels import target_label
 
 f = filters()
@@ -22,7 +22,4 @@ if not has_target:
     st.info(_("No target for {target} in the selected units.").format(target=target_label(tmetric)))
 st.altair_chart(chart, key="plan_chart")
 st.caption(_(PLAN_CAPTION))
-names = plan_headers()
-config = {names[c]: st.column_config.NumberColumn(format="%.1f") for c in ("actual", "path", "next_target", "gap")}
-config[names["next_year"]] = st.column_config.NumberColumn(format="%d")
-st.dataframe(table.rename(columns=names), key="plan_table", hide_index=True, column_config=config)
+st.dataframe(plan_styled(table), key="plan_table", hide_index=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -21,7 +22,7 @@ from infra.i18n import N_, _
 from infra.plan import path_points, plan_vs_actual
 from infra.plan.status import PER_OPERATOR
 from infra.views.labels import ALL_OPERATORS, column_label, metric_label, target_label, unit_label
-from infra.views.tables import scope_text, source_text, status_text, trend_text
+from infra.views.tables import cell_text, scope_text, source_text, status_text, trend_text
 
 AS_OF_COLOUR = "#c0392b"
 PLACEHOLDER_COLOUR = "#8c8c8c"
@@ -42,6 +43,15 @@ def plan_headers() -> dict[str, str]:
     """Header of each column of the plan table, in the current language."""
     own = {"scope": _("What the target covers"), "name": _("Unit")}
     return {c: own.get(c) or column_label(c) for c in PLAN_COLUMNS}
+
+
+def plan_styled(table: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The plan table for the screen: headers people read (:func:`plan_headers`), numbers in the language."""
+    names = plan_headers()
+    style = table.rename(columns=names).style
+    for col in ("actual", "path", "next_target", "gap", "next_year"):
+        style = style.format(partial(cell_text, places=1, blank=True, year=col == "next_year"), subset=[names[col]])
+    return style
 
 
 def _as_of_rule(as_of: dt.date, field: str = "as_of") -> alt.Chart:

@@ -251,11 +251,15 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cell(value: object, *, places: int, blank: bool) -> str:
-    """A number in the current language; a missing one blank (no target) or "not applicable" (a share of nothing)."""
+def cell_text(value: object, *, places: int, blank: bool, year: bool = False) -> str:
+    """A number of a table cell in the current language.
+
+    A year is written as it is (2030); a missing value is blank (``blank``: no target) or "not applicable"
+    (a share of nothing).
+    """
     if value is None or value != value:
         return "" if blank else _("not applicable")
-    return number(float(value), places)
+    return str(int(value)) if year else number(float(value), places)
 
 
 #: Background of each status in the Units table.
@@ -278,7 +282,8 @@ def styled(table: pd.DataFrame, *, compare: dt.date | None = None) -> pd.io.form
         if said is not None:
             style = style.format(said, subset=[names[col]])
         elif pd.api.types.is_numeric_dtype(plain[col]):
-            style = style.format(partial(_cell, places=decimals(col), blank=":" in col), subset=[names[col]])
+            style = style.format(partial(cell_text, places=decimals(col), blank=":" in col,
+                                         year=col.endswith(":next_year")), subset=[names[col]])
     return style
 
 
