@@ -104,9 +104,16 @@ class Filters:
 
     @property
     def table(self) -> pd.DataFrame:
-        """The Units table of the layer at the as-of date: every unit and the city (cached)."""
-        return _cache.unit_table_of(self.data_key, self.options, self.as_of, self.layer, self.ds, self.engine,
-                                    self.series)
+        """The Units table of the layer at the as-of date, for the chosen filters: every unit and the city (cached)."""
+        return _cache.unit_table_of(self.data_key, self.options, self.as_of, self.layer, self.operators,
+                                    self.technologies, self.compare, self.lang, self.ds, self.engine, self.series,
+                                    self.then)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Unit code → name on the chosen layer (for legends and tables)."""
+        units = self.ds.layer(self.layer)
+        return dict(zip(units["unit_code"], units["name"], strict=True))
 
 
 def filters() -> Filters:

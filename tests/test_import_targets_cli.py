@@ -142,4 +142,6 @@ def test_imported_district_targets_reach_the_2025_report(tmp_path, default_ds):
     carried = r.drop(index="*")["shared_site_pct:next_target"]
     assert carried.notna().all() and carried.between(30, 60).all()
     assert (carried == 30).sum() > 100 and (carried > 30).any()  # most lie in one 30 % district; Ba Đình's raise theirs
-    assert r.drop(index="*")["shared_site_pct:source"].str.endswith("(area-weighted from district)").all()
+    assert (r.drop(index="*")["shared_site_pct:scope"] == "carried").all()  # how each was carried, said in words
+    assert r.drop(index="*")["shared_site_pct:source"].str.endswith("Plan X; carried from the former districts by "
+                                                                   "area").all()
