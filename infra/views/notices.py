@@ -24,7 +24,7 @@ def layer_notices(repairs: Repairs, provenance: Mapping[str, Provenance]) -> lis
     --------
     >>> r = Repairs(territory_m2=3.4e9, outside_m2={"district": 1.2e8, "commune_2025": 0.0})
     >>> layer_notices(r, {})[0][:60]
-    'The admin layers disagree: 120.0 km² that one layer covers li'
+    'The admin layers disagree: 120.0 km² that one layer covers l'
     """
     out = []
     if repairs.disagree():
