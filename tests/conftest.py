@@ -21,9 +21,16 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _language_of_the_library():
-    """Each test starts, and ends, in the library's language and interface (English, the CLI)."""
-    with i18n.language(i18n.DEFAULT, "cli"):
-        yield
+    """Each test starts, and ends, in the library's language and interface (English, the CLI).
+
+    Set, not restored: an AppTest made by a module-scoped fixture (``tests.apptest.app_test``) set the
+    thread's language before this fixture ran, and must not leave it to the tests and doctests after.
+    """
+    i18n.set_language(i18n.DEFAULT)
+    i18n.set_interface("cli")
+    yield
+    i18n.set_language(i18n.DEFAULT)
+    i18n.set_interface("cli")
 
 
 @pytest.fixture(scope="session")
