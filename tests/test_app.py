@@ -41,7 +41,7 @@ def go(at, view):
 
 def test_start_shows_notices_metrics_and_map(app):
     warnings = " ".join(w.value for w in [*app.warning, *app.markdown])  # the notices are folded in one expander
-    assert "SYNTHETIC" in warnings and "APPROXIMATE" in warnings
+    assert "invented for this demonstration" in warnings and "approximate" in warnings
     assert number(app, "Sites standing") > 4000
     assert app.selectbox(key="metric").value == "area_coverage_pct"
 
@@ -109,7 +109,7 @@ def test_plan_and_transition_views(app):
 def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     go(app, "Data")
     assert app.selectbox(key="upload_kind").value == "boundaries"
-    assert app.dataframe[0].value["revision"].tolist() == [1]  # the store starts with the embedded default data
+    assert app.dataframe[0].value["Revision"].tolist() == [1]  # the store starts with the embedded default data
     # 100 m north of Hanoi's northernmost point: inside the importer's 200 m tolerance, outside every unit
     north = max(shapely.get_coordinates(default_ds.layer("district").union_all()), key=lambda xy: xy[1])
     csv = ("site_id,name,owner,mast_class,height_m,built_on,lat,lon\n"
@@ -123,7 +123,7 @@ def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     assert not app.exception, [e.value for e in app.exception]
     assert plain("my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1") in [w.value for w in app.warning]
     report = app.dataframe[1].value
-    assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
+    assert report[["Row", "Column", "What is wrong"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
     assert app.selectbox(key="rev").value == 1  # nothing is saved before the user confirms
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]

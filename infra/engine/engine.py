@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from infra import settings
+from infra import i18n, settings
 from infra.contract import ALL, CITY
 from infra.dataset import Dataset
 from infra.engine.asof import active, as_timestamp
@@ -270,12 +270,14 @@ class Engine:
         said = []
         if self.outside:
             shown = ", ".join(self.outside_sites[:5]) + (", …" if self.outside > 5 else "")
-            said.append(f"{self.outside:,} site(s) lie outside every unit of the boundaries ({shown}): they count in "
-                        "no unit and not in the city figures. Import boundaries that cover them, or check their "
-                        "coordinates.")
+            said.append(i18n.gettext(
+                "{n} site(s) lie outside every unit of the boundaries ({sites}): they count in no unit and not in the "
+                "city figures. Import boundaries that cover them, or check their coordinates.").format(
+                n=i18n.number(self.outside), sites=shown))
         if self.population is not None and self.population.outside >= 0.5:
-            said.append(f"{self.population.outside:,.0f} people of the grid lie outside every unit: they "
-                        "count in no unit and not in the city figures.")
+            said.append(i18n.gettext(
+                "{n} people of the grid lie outside every unit: they count in no unit and not in the city "
+                "figures.").format(n=i18n.number(self.population.outside)))
         return " ".join(said) or None
 
     # --- one date ----------------------------------------------------------
