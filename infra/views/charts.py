@@ -18,7 +18,7 @@ import pandas as pd
 
 from infra.contract import ALL, CITY, PLACEHOLDER, TARGET_METRICS
 from infra.engine import as_timestamp, select
-from infra.i18n import N_, _
+from infra.i18n import N_, _, current
 from infra.plan import path_points, plan_vs_actual
 from infra.plan.status import PER_OPERATOR
 from infra.views.labels import ALL_OPERATORS, column_label, metric_label, target_label, unit_label
@@ -52,6 +52,25 @@ def plan_styled(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     for col in ("actual", "path", "next_target", "gap", "next_year"):
         style = style.format(partial(cell_text, places=1, blank=True, year=col == "next_year"), subset=[names[col]])
     return style
+
+
+def locale_config() -> dict:
+    """Vega's number and time formats in the current language (``1.234,5`` and Vietnamese month names in vi)."""
+    if current() != "vi":
+        return {}
+    months = [f"Tháng {m}" for m in range(1, 13)]
+    return {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
+            "time": {"dateTime": "%A, %e %B %Y, %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+                     "periods": ["SA", "CH"],
+                     "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+                     "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+                     "months": months, "shortMonths": [f"Th{m}" for m in range(1, 13)]}}
+
+
+def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with the number and time formats of the current language."""
+    loc = locale_config()
+    return chart.configure(locale=loc) if loc else chart
 
 
 def _as_of_rule(as_of: dt.date, field: str = "as_of") -> alt.Chart:
@@ -173,7 +192,7 @@ def plan_view(targets: pd.DataFrame, series: pd.DataFrame, *, layer: str, units:
                      alt.Tooltip("next_target:Q", title=_("Target"), format=".1f")]),
     ]
     chart = alt.layer(*layers).resolve_scale(color="shared").properties(title=title)
-    return chart, _plan_table(plan, names), not tg.empty
+    return localised(chart), _plan_table(plan, names), not tg.empty
 
 
 def over_time(frame: pd.DataFrame, *, title: str, as_of: dt.date) -> alt.LayerChart:
@@ -188,8 +207,8 @@ def over_time(frame: pd.DataFrame, *, title: str, as_of: dt.date) -> alt.LayerCh
             tooltip=[alt.Tooltip("who:N", title=_("Unit")), alt.Tooltip("as_of:T", title=_("Date")),
                      alt.Tooltip("value:Q", title=title, format=",.1f")])
 
-    return alt.layer(line(frame[when <= t], 1.0), line(frame[when >= t], 0.35), _as_of_rule(as_of)).properties(
-        title=title)
+    return localised(alt.layer(line(frame[when <= t], 1.0), line(frame[when >= t], 0.35),
+                               _as_of_rule(as_of)).properties(title=title))
 
 
 def transition_charts(series: pd.DataFrame, *, layer: str, units: Sequence[str], as_of: dt.date,
@@ -249,5 +268,5 @@ def transition_charts(series: pd.DataFrame, *, layer: str, units: Sequence[str],
             column=alt.Column("who:N", title=_("Unit")),
             tooltip=[alt.Tooltip("who:N", title=_("Unit")), alt.Tooltip("year:O", title=_("End of year")),
                      alt.Tooltip("kind:N", title="5G"), alt.Tooltip("value:Q", title=_("5G sites"))])
-        out.append(("5g", five))
+        out.append(("5g", localised(five)))
     return out
