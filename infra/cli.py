@@ -34,6 +34,7 @@ from infra.store import MODES, Change, Conflict, StoreError, apply_import, descr
 from infra.store.base import kind_label, sha256_of
 from infra.store.users import Users
 from infra.views import MapView, map_for_export, standalone_html, unit_table
+from infra.views.export import table_file
 
 log = logging.getLogger("infra")
 
@@ -95,7 +96,10 @@ def _report(args: argparse.Namespace) -> int:
     dates = series_dates(args.as_of)
     series = eng.series(_progress(dates, desc="report", unit="date"))
     table, _series = unit_table(ds, layer=args.layer, as_of=args.as_of, engine=eng, series=series)
-    write_table(table, args.output, fmt=fmt, notices=notes)
+    if fmt == "xlsx":  # for people: headers in the CLI's language, a sheet of the machine names, rounded values
+        table_file(table, fmt="xlsx", notices=notes, path=args.output)
+    else:  # CSV and GeoPackage keep the machine column names, for scripts and GIS
+        write_table(table, args.output, fmt=fmt, notices=notes)
     for notice in [*notes, *filter(None, [eng.outside_note()])]:
         print(_("note: {notice}").format(notice=notice), file=sys.stderr)
     print(_("wrote {n} rows ({units} units + city) to {file}").format(n=len(table), units=len(table) - 1,

@@ -72,3 +72,15 @@ def test_cli_report_with_a_population_grid(tmp_path, default_ds):
     city = (df.loc["001", "pop_coverage_pct_4G"] * 12000 + df.loc["016", "pop_coverage_pct_4G"] * 3000) / 15000
     assert df.loc["*", "pop_coverage_pct_4G"] == pytest.approx(city)
     assert df.loc["001", "pop_coverage_pct_4G"] == pytest.approx(100)  # central Hanoi is covered
+
+
+def test_cli_excel_report_has_headers_for_people_in_the_chosen_language(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    proc = run_cli("--lang", "vi", "report", "--layer", "district", "--as-of", "2025-12-31", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    book = openpyxl.load_workbook(out)
+    head = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
+    assert "Mã" in head and "Tên" in head and "unit_code" not in head
+    assert book.worksheets[0].freeze_panes is not None
