@@ -15,7 +15,9 @@ choices = [m for m, (_metric, tech, _op) in TARGET_METRICS.items()
            if tech == "*" or not f.technologies or tech in f.technologies]  # the technology filter limits them
 if st.session_state.get("target_metric") not in choices:
     st.session_state.pop("target_metric", None)
-tmetric = st.selectbox(_("Target"), choices, key="target_metric", format_func=target_label)
+first = "pop_coverage_5g_pct"  # the plan's headline target to 2030 (99 % of the population covered by 5G)
+tmetric = st.selectbox(_("Target"), choices, key="target_metric", format_func=target_label,
+                       index=choices.index(first) if first in choices else 0)
 chart, table, has_target = plan_view(f.ds.targets, f.series, layer=f.layer, units=f.units, target_metric=tmetric,
                                      as_of=f.as_of, operators=f.operators, names=f.names)
 if not has_target:
