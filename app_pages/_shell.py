@@ -1,7 +1,8 @@
-"""What every page shares: the sidebar that builds one :class:`Filters`, the URL that keeps it, the header.
+"""What every page shares: the language, the sidebar that builds one :class:`Filters`, the URL that keeps it.
 
-The entry script (``app.py``) calls :func:`sidebar` and :func:`header` before the
-page runs; a page reads the choices with :func:`filters`.
+The entry script (``app.py``) calls :func:`start` (language), :func:`sidebar` and
+the header (``app_pages/_header.py``) before the page runs; a page reads the
+choices with :func:`filters`.
 """
 
 from __future__ import annotations
@@ -13,22 +14,33 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _auth, _cache
-from infra import Dataset, settings
+from infra import Dataset, i18n, settings
 from infra.engine import Engine, ModelOptions
-from infra.plan import aggregate
+from infra.i18n import N_, _
 from infra.store import Revision, Store, chosen_location
-from infra.views.notices import layer_notices
+from infra.views.labels import layer_label, unit_label
 from infra.views.text import plain
 
-LAYER_LABELS = {"district": "Districts 2017–2025 (the plan's units)", "commune_2025": "Communes and wards since 2025"}
 #: Model parameters (widget key → default); kept in the URL only when changed.
 PARAMS = {**{f"radius_{t}": float(r) for t, r in settings.FIXED_RADII_M.items()},
           **{f"mapl_{t}": float(d) for t, d in settings.MAX_PATH_LOSS_DB.items()}}
-#: Widget keys kept in the URL, so a view can be shared as a link.
-URL_KEYS = ("rev", "layer", "units", "operators", "technologies", "as_of", "model", *PARAMS, "metric",
-            "metric_tech")
+#: Widget keys kept in the URL, so a view can be shared as a link (the pages' own choices too).
+URL_KEYS = ("lang", "rev", "layer", "units", "operators", "technologies", "as_of", "compare", "model", *PARAMS,
+            "metric", "metric_tech", "metric_op", "footprints", "target_metric", "site", "chart_metric")
 _MANY = {"units", "operators", "technologies"}
+_DATES = {"as_of", "compare"}
 _FILTERS = "_filters"
+#: The as-of slider's range; the date box beside it takes any date of :data:`DATE_RANGE`.
+SLIDER_RANGE = (dt.date(2017, 1, 1), dt.date(2030, 12, 31))
+DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2040, 12, 31))
+#: Quick choices of date: label → date (``None``: today). Sources: DOMAIN.md (plan milestones, 2G switch-off).
+QUICK_DATES: dict[str, dt.date | None] = {
+    N_("Today"): None,
+    N_("Plan 2020"): dt.date(2020, 12, 31),
+    N_("Plan 2025"): dt.date(2025, 12, 31),
+    N_("2G switch-off (15 Sep 2026)"): settings.TWO_G_NETWORK_OFF,
+    N_("Plan 2030"): dt.date(2030, 12, 31),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,10 @@ class Filters:
         What is shown; empty tuples mean all.
     options
         The coverage model and its parameters.
+    compare
+        A second date to compare with (``None``: no comparison).
+    lang
+        The language of the page (``vi`` or ``en``).
     """
 
     ds: Dataset = field(repr=False, compare=False)
@@ -61,6 +77,8 @@ class Filters:
     technologies: tuple[str, ...]
     as_of: dt.date
     options: ModelOptions
+    compare: dt.date | None = None
+    lang: str = i18n.APP_DEFAULT
 
     @property
     def engine(self) -> Engine:
@@ -73,20 +91,51 @@ class Filters:
         return _cache.metrics_at(self.data_key, self.options, self.as_of, self.engine)
 
     @property
+    def then(self) -> pd.DataFrame | None:
+        """Every metric at the comparison date (cached), or ``None`` without one."""
+        if self.compare is None:
+            return None
+        return _cache.metrics_at(self.data_key, self.options, self.compare, self.engine)
+
+    @property
     def series(self) -> pd.DataFrame:
         """The metrics over the series dates (cached)."""
         return _cache.series(self.data_key, self.options, self.as_of, self.engine)
 
     @property
     def table(self) -> pd.DataFrame:
-        """The Units table of the layer at the as-of date: every unit and the city (cached)."""
-        return _cache.unit_table_of(self.data_key, self.options, self.as_of, self.layer, self.ds, self.engine,
-                                    self.series)
+        """The Units table of the layer at the as-of date, for the chosen filters: every unit and the city (cached)."""
+        return _cache.unit_table_of(self.data_key, self.options, self.as_of, self.layer, self.operators,
+                                    self.technologies, self.compare, self.lang, self.ds, self.engine, self.series,
+                                    self.then)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Unit code → name on the chosen layer (for legends and tables)."""
+        units = self.ds.layer(self.layer)
+        return dict(zip(units["unit_code"], units["name"], strict=True))
 
 
 def filters() -> Filters:
     """The choices of this run's sidebar (for the pages)."""
     return st.session_state[_FILTERS]
+
+
+def start() -> str:
+    """Seed the state from the URL and set this run's language (before any text is drawn); returns it."""
+    init_state()
+    for key in URL_KEYS:  # a page's widget state outlives the page (Streamlit drops a widget's state when unseen)
+        if key in st.session_state and key != "lang":
+            st.session_state[key] = st.session_state[key]
+    if st.session_state.get("lang") not in i18n.LANGUAGES:
+        st.session_state["lang"] = i18n.APP_DEFAULT
+    i18n.set_interface("app")
+    return i18n.set_language(st.session_state["lang"])
+
+
+def html_lang() -> None:
+    """Make ``<html lang>`` follow the language (the value is a key of ``LANGUAGES``, never user text)."""
+    st.html(f"<script>document.documentElement.lang = {i18n.current()!r};</script>", unsafe_allow_javascript=True)
 
 
 def init_state() -> None:
@@ -108,11 +157,13 @@ def init_state() -> None:
             st.session_state["rev"] = int(st.session_state["rev"])
         except ValueError:
             del st.session_state["rev"]
-    if isinstance(st.session_state.get("as_of"), str):
-        try:
-            st.session_state["as_of"] = dt.date.fromisoformat(st.session_state["as_of"])
-        except ValueError:
-            del st.session_state["as_of"]
+    for key in _DATES:
+        if isinstance(st.session_state.get(key), str):
+            try:
+                st.session_state[key] = dt.date.fromisoformat(st.session_state[key])
+            except ValueError:
+                del st.session_state[key]
+    st.session_state["compare_on"] = isinstance(st.session_state.get("compare"), dt.date)
     st.session_state["_seeded"] = True
 
 
@@ -122,6 +173,8 @@ def sync_url() -> None:
     for key in URL_KEYS:
         v = st.session_state.get(key)
         if v in (None, [], "") or (key in PARAMS and v == PARAMS[key]):
+            continue
+        if key == "compare" and not st.session_state.get("compare_on"):
             continue
         out[key] = [str(x) for x in v] if isinstance(v, list) else str(v)
     st.query_params.from_dict(out)
@@ -133,22 +186,76 @@ def _revision(store: Store) -> tuple[Revision, int]:
     by_id = {r.id: r for r in revs}
     if st.session_state.get("rev") not in by_id:
         if "rev" in st.session_state:
-            st.sidebar.warning(f"Revision {st.session_state['rev']} is not in this store; showing the latest.")
+            st.sidebar.warning(_("Revision {rev} is not in this store; showing the latest.").format(
+                rev=st.session_state["rev"]))
         st.session_state["rev"] = revs[-1].id
-    chosen = st.sidebar.selectbox("Revision", [r.id for r in reversed(revs)], key="rev",
+    chosen = st.sidebar.selectbox(_("Revision"), [r.id for r in reversed(revs)], key="rev",
                                   format_func=lambda n: by_id[n].label(),
-                                  help="Every import is a revision; any of them can be shown, and brought back in "
-                                       "the Data view.")
+                                  help=_("Every import is a revision; any of them can be shown, and brought back in "
+                                         "the Data view."))
     return by_id[chosen], revs[-1].id
 
 
+def _language() -> None:
+    """The language switch, first in the sidebar (its own name in each language)."""
+    st.sidebar.segmented_control("Ngôn ngữ · Language", list(i18n.LANGUAGES), key="lang",
+                                 format_func=i18n.LANGUAGES.get, selection_mode="single")
+
+
+def _set_date(value: dt.date) -> None:
+    """Make ``value`` the as-of date, and show it in both date widgets."""
+    st.session_state["as_of"] = value
+    st.session_state["_as_of_slider"] = min(max(value, SLIDER_RANGE[0]), SLIDER_RANGE[1])
+    st.session_state["_as_of_box"] = value
+
+
+def _from_slider() -> None:
+    _set_date(st.session_state["_as_of_slider"])
+
+
+def _from_box() -> None:
+    if isinstance(st.session_state.get("_as_of_box"), dt.date):
+        _set_date(st.session_state["_as_of_box"])
+
+
+def _from_quick() -> None:
+    label = st.session_state.get("_as_of_quick")
+    if label in QUICK_DATES:
+        _set_date(QUICK_DATES[label] or dt.date.today())
+    st.session_state["_as_of_quick"] = None
+
+
+def dates() -> tuple[dt.date, dt.date | None]:
+    """The as-of date (a slider, a date box beside it, quick choices) and an optional date to compare with."""
+    st.session_state.setdefault("as_of", dt.date.today())
+    as_of = st.session_state["as_of"]
+    if st.session_state.get("_as_of_box") != as_of:  # keep both widgets on the chosen date
+        _set_date(as_of)
+    st.sidebar.slider(_("As of"), min_value=SLIDER_RANGE[0], max_value=SLIDER_RANGE[1], key="_as_of_slider",
+                      format="DD/MM/YYYY", on_change=_from_slider,
+                      help=_("Every figure, map and chart is computed at this date."))
+    st.sidebar.date_input(_("Date"), min_value=DATE_RANGE[0], max_value=DATE_RANGE[1], key="_as_of_box",
+                          format="DD/MM/YYYY", on_change=_from_box, label_visibility="collapsed")
+    st.sidebar.pills(_("Quick dates"), list(QUICK_DATES), key="_as_of_quick", format_func=_,
+                     on_change=_from_quick, selection_mode="single")
+    compare = None
+    if st.sidebar.toggle(_("Compare with another date"), key="compare_on"):
+        if not isinstance(st.session_state.get("compare"), dt.date):
+            st.session_state["compare"] = dt.date(as_of.year - 1, as_of.month, min(as_of.day, 28))
+        compare = st.sidebar.date_input(_("Compare with"), min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
+                                        key="compare", format="DD/MM/YYYY",
+                                        help=_("The Units table and the map show the change from this date to the "
+                                               "as-of date."))
+    return st.session_state["as_of"], compare
+
+
 def sidebar() -> Filters:
-    """Draw the sidebar (data, layer, units, operators, technologies, date, model) and return its choices."""
+    """Draw the sidebar (language, data, layer, units, operators, technologies, dates, model); return its choices."""
     init_state()
+    _language()
     for key, pending in (("rev", "_pending_rev"), ("units", "_pending_units")):  # set by the pages, applied here
         if pending in st.session_state:
             st.session_state[key] = st.session_state.pop(pending)
-    st.session_state.setdefault("as_of", dt.date.today())
     for key, default in PARAMS.items():
         st.session_state.setdefault(key, default)
     who = _auth.session()
@@ -156,63 +263,38 @@ def sidebar() -> Filters:
     rev, latest = _revision(store)
     ds = _cache.dataset(store.location, rev.key, store, rev.id)
     data_key = rev.key
-    layer = st.sidebar.selectbox("Admin layer", ds.layers, key="layer", format_func=lambda k: LAYER_LABELS.get(k, k))
+    layer = st.sidebar.selectbox(_("Admin layer"), ds.layers, key="layer", format_func=layer_label)
     units = ds.layer(layer)
-    label = dict(zip(units["unit_code"], units["unit_code"] + " " + units["name"], strict=True))
+    label = dict(zip(units["unit_code"], [unit_label(c, n) for c, n in zip(units["unit_code"], units["name"],
+                                                                             strict=True)], strict=True))
     st.session_state["units"] = [u for u in st.session_state.get("units", []) if u in label]
-    chosen = st.sidebar.multiselect("Units (empty = all)", list(label), key="units", format_func=label.get)
-    operators = st.sidebar.multiselect("Operators (empty = all)", list(settings.OPERATORS), key="operators")
-    technologies = st.sidebar.multiselect("Technologies (empty = all)", list(settings.TECHNOLOGIES),
-                                          key="technologies")
-    as_of = st.sidebar.slider("As of", min_value=dt.date(2019, 1, 1), max_value=dt.date(2030, 12, 31), key="as_of",
-                              format="YYYY-MM-DD")
-    model = st.sidebar.selectbox("Coverage model", ["fixed", "pathloss"], key="model",
-                                 help="fixed: a radius per technology, as peers use on OpenCelliD; pathloss: "
-                                      "Okumura-Hata / COST-231 Hata (2G-4G) and 3GPP 38.901 UMa (5G) at a maximum "
-                                      "path loss")
-    with st.sidebar.expander("Model parameters"):  # both sets stay rendered, so switching model keeps them
-        radii = tuple((t, float(st.number_input(f"{t} radius, fixed model (m)", 50.0, 35_000.0, step=50.0,
-                                                key=f"radius_{t}"))) for t in settings.TECHNOLOGIES)
-        losses = tuple((t, float(st.number_input(f"{t} max path loss, pathloss model (dB)", 100.0, 170.0, step=1.0,
-                                                 key=f"mapl_{t}"))) for t in settings.TECHNOLOGIES)
+    chosen = st.sidebar.multiselect(_("Units"), list(label), key="units", format_func=label.get,
+                                    placeholder=_("All units"))
+    operators = st.sidebar.multiselect(_("Operators"), list(settings.OPERATORS), key="operators",
+                                       placeholder=_("All operators"))
+    technologies = st.sidebar.multiselect(_("Technologies"), list(settings.TECHNOLOGIES), key="technologies",
+                                          placeholder=_("All technologies"))
+    as_of, compare = dates()
+    models = {"fixed": _("Fixed radius per technology"), "pathloss": _("Path loss (Hata, 3GPP)")}
+    model = st.sidebar.selectbox(_("Coverage model"), list(models), key="model", format_func=models.get,
+                                 help=_("Fixed radius: one radius per technology, as peers use on OpenCelliD. "
+                                        "Path loss: Okumura-Hata / COST-231 Hata (2G-4G) and 3GPP 38.901 UMa (5G) "
+                                        "up to a maximum path loss."))
+    with st.sidebar.expander(_("Model parameters")):  # both sets stay rendered, so switching model keeps them
+        radii = tuple((t, float(st.number_input(_("{tech} radius, fixed model (m)").format(tech=t), 50.0, 35_000.0,
+                                                step=50.0, key=f"radius_{t}"))) for t in settings.TECHNOLOGIES)
+        losses = tuple((t, float(st.number_input(_("{tech} maximum path loss, path loss model (dB)").format(tech=t),
+                                                 100.0, 170.0, step=1.0, key=f"mapl_{t}")))
+                       for t in settings.TECHNOLOGIES)
     opts = ModelOptions(model=model, fixed_radii_m=radii if model == "fixed" else (),
                         max_loss_db=losses if model == "pathloss" else ())
     f = Filters(ds, data_key, store, rev, latest, who, layer, tuple(chosen), tuple(operators), tuple(technologies),
-                as_of, opts)
+                as_of, opts, compare=compare, lang=i18n.current())
     st.session_state[_FILTERS] = f
     return f
 
 
-def _fmt(v: float | None, pct: bool = False) -> str:
-    return "n/a" if v is None else (f"{v:.1f} %" if pct else f"{v:,.0f}")
-
-
-def header(f: Filters) -> None:
-    """The title, the data's notices and the headline figures of the selected units (the city when none)."""
-    st.title("Telecom Infrastructure Transition Tracker — Hanoi")
-    st.caption(plain(f"Store {f.store.location} · revision {f.revision.label()}"))  # the label names the file
-    if f.revision.id != f.latest:
-        st.info(f"You are viewing revision {f.revision.id}; the latest is revision {f.latest}.")
-    for notice in f.ds.notices():  # they name imported files: plain text, never Markdown
-        st.warning(plain(notice))
-    for notice in layer_notices(f.engine.repairs, f.ds.provenance):
-        st.warning(plain(notice))
-    if note := f.engine.outside_note():
-        st.warning(plain(note))
-    now = f.now
-
-    def headline(metric: str, tech: str = "*") -> float | None:
-        return aggregate(now, f.layer, f.units, metric, tech)
-
-    st.caption(f"Figures for {len(f.units)} selected unit(s)" if f.units else "Figures for the whole city")
-    c = st.columns(5)
-    c[0].metric("Sites standing", _fmt(headline("sites_standing")))
-    c[1].metric("4G area coverage", _fmt(headline("area_coverage_pct", "4G"), pct=True))
-    c[2].metric("5G area coverage", _fmt(headline("area_coverage_pct", "5G"), pct=True))
-    c[3].metric("2G switched off", _fmt(headline("two_g_off_pct", "2G"), pct=True))
-    c[4].metric("Shared sites", _fmt(headline("shared_site_pct"), pct=True))
-
-
 def footer(f: Filters) -> None:
     """Where every frame of the dataset comes from."""
-    st.caption(plain("Sources: " + "; ".join(f"{k}: {p.source}" for k, p in f.ds.provenance.items())))
+    st.caption(plain(_("Sources: {sources}").format(
+        sources="; ".join(f"{k}: {p.source}" for k, p in f.ds.provenance.items()))))

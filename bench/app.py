@@ -80,12 +80,12 @@ def apptest(runs: int) -> None:
     at.run()
     print(f"[script] the Map page on the default data, cold (this process's first run, AppTest): "
           f"{time.perf_counter() - t0:.2f} s")
-    slider = at.slider(key="as_of")
+    slider = at.slider(key="_as_of_slider")
     today = slider.value
-    at.slider(key="as_of").set_value(dt.date(2025, 12, 31)).run()
+    at.slider(key="_as_of_slider").set_value(dt.date(2025, 12, 31)).run()
     cached = []
     for i in range(runs):
-        at.slider(key="as_of").set_value(today if i % 2 == 0 else dt.date(2025, 12, 31))
+        at.slider(key="_as_of_slider").set_value(today if i % 2 == 0 else dt.date(2025, 12, 31))
         t = time.perf_counter()
         at.run()
         cached.append(time.perf_counter() - t)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from infra import settings
 from infra.store import open_store
 from infra.store.users import Users
+from tests.apptest import app_test
 from tests.realdata import real_file
 
 APP = str(settings.REPO_ROOT / "app.py")
@@ -28,7 +29,7 @@ def run(at) -> AppTest:
 
 
 def start() -> AppTest:
-    return run(AppTest.from_file(APP, default_timeout=240))
+    return run(app_test(APP, timeout=240))
 
 
 def upload(at: AppTest, name: str, data: bytes, kind: str = "boundaries", mode: str = "update") -> AppTest:
@@ -44,7 +45,7 @@ def every_page(at: AppTest) -> None:
 
 
 def warnings(at: AppTest) -> str:
-    return " ".join(w.value for w in at.warning)
+    return " ".join(w.value for w in [*at.warning, *at.markdown])  # the notices are folded in one expander
 
 
 @pytest.mark.parametrize("names", [(REAL[0],), (REAL[1],), (REAL[0], REAL[1])], ids=["districts", "wards", "both"])
@@ -71,7 +72,7 @@ def test_an_outline_as_communes_does_not_drop_the_other_units_unless_asked(fresh
     outline = real_file(REAL[2]).read_bytes()
     at = upload(start(), REAL[2], outline)
     texts = " ".join(t.value for t in at.text)
-    assert "commune_2025" in texts and "126 kept, 0 dropped" in texts and "not in the file: 00004" in texts
+    assert "2025 communes and wards" in texts and "126 kept, 0 dropped" in texts and "not in the file: 00004" in texts
     upload(at, REAL[2], outline, mode="replace")
     assert "0 kept, 126 dropped" in " ".join(t.value for t in at.text)
     run(at.button(key="use_import").click())
@@ -178,6 +179,6 @@ def test_a_file_name_is_shown_as_written_never_as_markup(fresh_store, tmp_path, 
     name = "![x](evil.png) *b* :red[c].csv"  # (a "/" would end the name: only the last part of a path is kept)
     at = upload(start(), name, b"site_id,name,lat,lon\nS1,A,21.0285,105.8542\n", kind="sites")
     run(at.button(key="use_import").click())
-    markdown = " ".join(c.value for c in at.caption) + " ".join(w.value for w in at.warning)
+    markdown = " ".join(c.value for c in at.caption) + " ".join(w.value for w in [*at.warning, *at.markdown])
     assert "![x](" not in markdown and "*b*" not in markdown and ":red[" not in markdown
     assert r"\!\[x\]\(evil\.png\) \*b\* \:red\[c\]\.csv" in markdown

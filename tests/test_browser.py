@@ -52,7 +52,7 @@ def app_page(browser, app_url):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
     refused = refuse_outside(ctx)
     page = ctx.new_page()
-    page.goto(app_url)
+    page.goto(app_url + "/?lang=en")
     yield page, refused
     ctx.close()
 
@@ -233,7 +233,8 @@ def test_html_export_downloads(app_page, tmp_path):
     path = tmp_path / "map.html"
     info.value.save_as(path)
     text = path.read_text()
-    assert "Hanoi telecom infrastructure transition" in text and "SYNTHETIC" in text and "Leaflet 1.9.3" in text
+    assert "Hanoi telecom infrastructure transition" in text and "Leaflet 1.9.3" in text
+    assert "invented for this demonstration" in text
 
 
 def test_exported_map_from_disk_draws_with_every_request_refused(browser, default_ds, tmp_path):
@@ -259,7 +260,8 @@ def test_exported_map_from_disk_draws_with_every_request_refused(browser, defaul
     state = wait_state(page, "s.polygons === 30 && s.markers > 1000")
     assert state["polygons"] == 30 and state["markers"] > 1000 and state["points"]["tech:5G"] > 0
     body = page.inner_text("body")
-    assert "area_coverage_pct 4G/* (%)" in body and "SYNTHETIC" in body and "as of 2025-12-31" in body
+    assert "area_coverage_pct 4G/* (%)" in body and "as of 2025-12-31" in body
+    assert "invented for this demonstration" in body
     assert "OpenStreetMap contributors" in body and "Technology · mast class" in body
     page.wait_for_selector("#itt-tiles", timeout=10_000)
     assert only_tiles(refused) and errors == []

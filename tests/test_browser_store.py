@@ -33,20 +33,21 @@ def test_a_real_file_imported_in_the_browser_is_in_every_view_and_after_a_reload
         ctx = browser.new_context(viewport={"width": 1400, "height": 1400})
         refused = refuse_outside(ctx)
         page = ctx.new_page()
-        page.goto(f"{url}/data")
+        page.goto(f"{url}/data?lang=en")
         page.get_by_text("No users are set up").wait_for(timeout=120_000)  # the one-person tool says so
         page.locator("[data-testid='stFileUploaderDropzone'] input[type='file']").set_input_files(str(districts))
         page.get_by_text("read 30, imported 30 (repaired 0), rejected 0").wait_for(timeout=120_000)
         page.get_by_role("button", name="Save as a new revision").click()
         page.get_by_text("· revision 2 ·").first.wait_for(timeout=120_000)  # the header names the revision shown
         for view in ("", "units", "plan", "transition"):  # the map is the first page: its address is the root
-            page.goto(f"{url}/{view}")
+            page.goto(f"{url}/{view}?lang=en")
+            page.get_by_text("Approximate or synthetic data").first.click(timeout=120_000)  # the folded notices
             page.get_by_text("The admin layers disagree").first.wait_for(timeout=120_000)
             assert "hanoi_districts_geoboundaries_2020.geojson" in page.inner_text("body")
             if not view:
                 page.wait_for_function(f"() => ({MAP_DRAWN})() === 30", timeout=180_000)
             page.screenshot(path=str(ARTIFACTS / f"store-{view or 'map'}.png"))
-        page.goto(url)  # a reload, without the revision in the URL: the latest is the imported one
+        page.goto(f"{url}/?lang=en")  # a reload, without the revision in the URL: the latest is the imported one
         page.wait_for_function(f"() => ({MAP_DRAWN})() === 30", timeout=120_000)
         page.get_by_text("· revision 2 ·").first.wait_for(timeout=60_000)
         assert "hanoi_districts_geoboundaries_2020.geojson" in page.inner_text("body")

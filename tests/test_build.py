@@ -70,8 +70,9 @@ def test_committed_default_data_is_what_the_build_gives(fresh_build, default_ds)
 def test_default_dataset_validates_and_says_what_is_approximate(default_ds):
     default_ds.validate()
     text = " ".join(default_ds.notices())
-    assert "units: APPROXIMATE" in text and "zones: APPROXIMATE" in text
-    assert "sites: SYNTHETIC" in text and "radios: SYNTHETIC" in text
+    assert "The boundaries are approximate" in text and "The restricted zones are approximate" in text
+    assert "The sites and radios are invented for this demonstration" in text
+    assert "SYNTHETIC" not in text and "DOMAIN.md" not in text and "seed" not in text  # plain words only
     assert "vietnamadminunits 1.0.4" in default_ds.provenance["units"].source
     method = default_ds.provenance["units"].method
     grid = f"{settings.TESSELLATION_RESOLUTION_M:.0f} m grid"

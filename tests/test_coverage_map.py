@@ -44,7 +44,7 @@ def test_layers_legend_and_notices(default_ds, metrics):
     labels = [label for label, _ in doc.state["legend"]["items"]]
     assert {"2G off", "5G pilot", "A1a", "A2b"} <= set(labels)
     notices = " ".join(doc.state["notices"])
-    assert "SYNTHETIC" in notices and "APPROXIMATE" in notices
+    assert "invented for this demonstration" in notices and "approximate" in notices
     values = metric_values(metrics, view)
     for f in doc.load(doc.state["units"]["ref"])["features"]:  # a value text and a fill per unit, in the part's order
         i, code = f["properties"]["i"], f["properties"]["code"]
@@ -108,7 +108,7 @@ def test_cli_export_map(tmp_path):
     assert proc.returncode == 0, proc.stderr
     html = out.read_text()
     assert "as of 2025-12-31" in html and "district: 005" in html and "OpenStreetMap contributors" in html
-    assert "SYNTHETIC" in html and "Leaflet 1.9.3" in html and "IttMap" in html
+    assert "invented for this demonstration" in html and "Leaflet 1.9.3" in html and "IttMap" in html
     assert "https://cdn" not in html and "unpkg" not in html  # nothing from a CDN
     assert "<script src=" not in html and "<link" not in html
     bad = run_cli("export-map", "--unit", "999", "-o", out)

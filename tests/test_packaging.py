@@ -68,7 +68,8 @@ def test_the_wheel_carries_the_default_data_and_the_app(installed):
     names = set(zipfile.ZipFile(wheel).namelist())
     for want in ("infra/_data/geo/hanoi_default.gpkg", "infra/_data/geo/targets.csv", "infra/_data/plan_facts.csv",
                  "infra/_app/app.py", "infra/_app/app_pages/map.py", "infra/_app/app_pages/_mapframe.py",
-                 "infra/web/itt_map.js", "infra/web/index.html", "infra/cli.py", "infra/engine/engine.py"):
+                 "infra/web/itt_map.js", "infra/web/index.html", "infra/cli.py", "infra/engine/engine.py",
+                 "infra/locale/vi/LC_MESSAGES/messages.mo", "infra/_app/app_pages/_header.py"):
         assert want in names, want
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
     entry = next(n for n in names if n.endswith("entry_points.txt"))
@@ -102,11 +103,11 @@ def test_installed_app_runs_on_the_embedded_data(installed, tmp_path):
         at = AppTest.from_file({str(site / "infra" / "_app" / "app.py")!r}, default_timeout=240)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        print(next(m.value for m in at.metric if m.label == "Sites standing"))
+        print(next(m.value for m in at.metric if m.label == "Số trạm hiện có"))  # Vietnamese: the wheel's .mo
     """)
     out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert int(out.stdout.strip().splitlines()[-1].replace(",", "")) > 4000
+    assert int(out.stdout.strip().splitlines()[-1].replace(".", "")) > 4000
 
 
 def test_installed_app_command_serves_the_app(installed, tmp_path):
