@@ -114,9 +114,11 @@ def test_exports_write_formulas_as_text(tmp_path, fresh_store):
         if fmt == "csv":
             sources = pd.read_csv(out, dtype=str)["shared_site_pct:source"].iloc[:4].tolist()
         else:
-            sheet = openpyxl.load_workbook(out)["units"]
-            header = [c.value for c in sheet[1]]
-            col = header.index("shared_site_pct:source") + 1
+            book = openpyxl.load_workbook(out)
+            sheet = book["units"]
+            header = [c.value for c in sheet[1]]  # headers people read; the "columns" sheet names each column
+            names = {r[1]: r[0] for r in book["columns"].iter_rows(min_row=2, values_only=True)}
+            col = header.index(names["shared_site_pct:source"]) + 1
             cells = [sheet.cell(row=r, column=col) for r in range(2, 6)]
             assert all(c.data_type == "s" for c in cells)  # text, never a formula
             sources = [c.value for c in cells]
