@@ -137,7 +137,7 @@ def choropleth(codes: list[str], values: pd.Series, shown: np.ndarray, *, captio
     A level runs from 0 (to 100 for a percent); a ``change`` runs on a diverging scale
     centred on 0, as far either way as the largest change.
     """
-    v = pd.Series(codes).map(values).astype(float).round(2)
+    v = pd.Series(codes).map(values).astype(float)
     if change:
         vmax = max(float(v.abs().max()) if v.notna().any() else 0.0, 1.0)
         vmin, colours = -vmax, DIVERGING

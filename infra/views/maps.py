@@ -69,8 +69,6 @@ def map_words() -> dict[str, object]:
         "popup_on": _("{tech} {operator}: on air since {on}"),
         "popup_off": _("{tech} {operator}: on air {on}, switched off {off}"),
         "pilot": _("5G pilot"),
-        "cluster": _("{n} sites: click to zoom in"),
-        "notices": _("About the data"),
         "tiles_failed": _("The base map's tiles cannot load (no internet here?): the units, sites, legends and "
                           "notices are drawn without them."),
         "failed": _("The map could not be drawn: {error}"),

@@ -438,7 +438,7 @@
         const [t, o, on, off] = radio.split(":");
         const v = {tech: t.endsWith("*") ? say("pilot") : t, operator: (operators || [])[Number(o)] || "?",
           on: dateOf(on), off: off ? dateOf(off) : ""};
-        lines.push(say(off ? "popup_off" : "popup_on", v));
+        lines.push(off ? say("popup_off", v) : say("popup_on", v));
       }
       return lines.join("\n");
     }
@@ -456,7 +456,7 @@
       const list = f.properties.x || [];
       if (!u.crosswalk || !list.length) return null;
       const units = list.map(([name, share]) => say("share", {name: name, share: share})).join("; ");
-      return say(u.crosswalk === "former" ? "tooltip_former" : "tooltip_new", {units: units});
+      return u.crosswalk === "former" ? say("tooltip_former", {units: units}) : say("tooltip_new", {units: units});
     }
 
     function unitsLayer(st, units) {
