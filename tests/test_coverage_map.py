@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
 import re
 
 import pandas as pd
@@ -14,8 +13,8 @@ from infra import settings
 from infra.engine.engine import Engine, ModelOptions
 from infra.i18n import percent
 from infra.views.coverage_map import CLUSTER, DIVERGING, SCALE, MapView, coverage_map
-from infra.views.map_parts import map_parts
 from infra.views.export import map_for_export, metric_values, standalone_html
+from infra.views.map_parts import map_parts
 from infra.views.maps import unmask
 from tests.cli import run_cli
 

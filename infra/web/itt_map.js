@@ -581,6 +581,8 @@
         return out;
       },
       sites: () => layers.find((l) => l instanceof Points && l.spec.interactive),
+      groups: () => (canvas ? canvas._clusters : []).map((g) => Object.assign({n: g.n},
+        map.layerPointToLatLng([g.x + canvas._offset.x, g.y + canvas._offset.y]))),
     };
     return api;
   }
