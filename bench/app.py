@@ -315,7 +315,8 @@ def interactions(p, b, runs: int) -> None:
         # the map shows 5G coverage by default: the models differ most for 5G
         model = page.locator(f"{SIDEBAR} [data-testid='stSelectbox']").filter(has_text="Coverage model")
         report("coverage model fixed → pathloss (new), then back (cached)",
-               [timed(page, meter, pick(model, "pathloss")), timed(page, meter, pick(model, "fixed"))])
+               [timed(page, meter, pick(model, "Path loss (Hata, 3GPP)")),
+                timed(page, meter, pick(model, "Fixed radius per technology"))])
         page.get_by_text("Model parameters").click()
         radius = page.get_by_label("5G radius, fixed model (m)")
 
