@@ -33,8 +33,9 @@ fp = m4.selectbox(_("Footprints"), ["", *settings.TECHNOLOGIES], key="footprints
 mv = MapView(layer=f.layer, as_of=f.as_of, units=f.units, operators=f.operators, technologies=f.technologies,
              metric=metric, technology=metric_tech, operator=metric_op, footprints=fp, options=f.options,
              compare=f.compare)
-st.caption(_("{n} units with a value · {view}").format(n=len(metric_values(f.now, mv).dropna()), view=mv.describe()))
 doc = _cache.map_doc(f.data_key, f.options, mv, f.lang, f.ds, f.now, f.then, f.engine)
+st.caption(_("{caption} · {n} units with a value · {view}").format(
+    caption=doc.state["scale"]["caption"], n=len(metric_values(f.now, mv).dropna()), view=mv.describe()))
 parts = _cache.parts(f.data_key, f.ds)
 
 query = st.text_input(_("Find a site"), key="site", placeholder=_("Site id or name"),

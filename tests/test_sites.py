@@ -10,11 +10,13 @@ import pytest
 
 from infra.dataset import Dataset
 from infra.i18n import language
+from infra.views.labels import METRICS
 from infra.views.sites import SITE_COLUMNS, find_sites, site_events, site_list, site_table, site_timeline
 from tests import frames
 from tests.apptest import app_test
 
 AS_OF = dt.date(2024, 6, 30)
+RAW = re.compile("|".join(sorted((*METRICS, "commune_2025"), key=len, reverse=True)))
 
 
 @pytest.fixture
@@ -91,6 +93,12 @@ def test_map_and_sites_pages_in_both_languages(fresh_store, lang):
         assert not at.exception and at.query_params["site"] in ("SYN-00004", ["SYN-00004"])
         at.text_input(key="site").input("no such site").run()
         assert any("no such site" in i.value for i in at.info)
+        shown = " ".join([*(c.value for c in at.caption), *(o for b in at.selectbox for o in b.options)])
+        assert not RAW.search(shown), RAW.search(shown)  # no engine identifier reaches the page
+        at.toggle(key="compare_on").set_value(True).run()
+        assert not at.exception
+        change = "Change in" if lang == "en" else "Thay đổi"
+        assert any(c.value.startswith(change) for c in at.caption)  # the map shows the change, and says so
         at.switch_page("app_pages/sites.py").run()
         assert not at.exception, [e.value for e in at.exception]
         table = at.dataframe[0].value
