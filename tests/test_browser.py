@@ -332,3 +332,28 @@ def test_a_site_is_found_by_search_in_the_app(app_page, default_ds):
     assert abs(lat - site.geometry.y) < 1e-4 and abs(lon - site.geometry.x) < 1e-4  # the map went there
     assert "site=" in page.url
     page.screenshot(path=str(ARTIFACTS / "app-site-found.png"))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_map_and_sites_pages_speak_the_language(browser, app_url, lang):
+    """The map's legends, caption and notice line in the page's language; the Sites page with a site's timeline."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1500})
+    refused = refuse_outside(ctx)
+    page = ctx.new_page()
+    page.goto(f"{app_url}/?lang={lang}")
+    _, frame, _ = wait_map(page, "s.polygons === 30")
+    legends = frame.inner_text(".itt-legends")
+    want = {"vi": ("Lớp thiết bị vô tuyến", "Trạm dùng chung"), "en": ("Radio layers", "Shared site")}[lang]
+    assert all(w in legends for w in want), legends
+    assert "_" not in frame.inner_text(".itt-scale") and "_" not in frame.inner_text(".itt-notice summary")
+    page.screenshot(path=str(ARTIFACTS / f"app-map-{lang}.png"))
+    page.goto(f"{app_url}/sites?lang={lang}")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=120_000)
+    page.get_by_role("textbox", name={"vi": "Tìm trạm", "en": "Find a site"}[lang]).fill("SYN-00004")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=120_000)  # the timeline drawn
+    page.wait_for_timeout(1000)
+    assert ("Trạm SYN-00004" if lang == "vi" else "Site SYN-00004") in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / f"app-sites-{lang}.png"), full_page=True)
+    assert only_tiles(refused)
+    ctx.close()

@@ -74,12 +74,15 @@ def test_site_table_and_events_speak_the_language(tiny, lang):
 
 def test_timeline_bars_per_radio_with_phases(tiny):
     chart = site_timeline(tiny, "S1", as_of=AS_OF).to_dict()
-    bars = next(layer for layer in chart["layer"] if layer["mark"]["type"] == "bar")
-    data = pd.DataFrame(chart["datasets"][bars["data"]["name"]])
-    assert sorted(data["radio"]) == ["2G · Viettel", "4G · Viettel", "5G pilot · VinaPhone"]
+    assert chart["mark"]["type"] == "bar" and chart["encoding"]["x2"]["field"] == "end"
+    data = pd.DataFrame(next(iter(chart["datasets"].values())))
+    assert data["radio"].tolist()[0] == "Site (passive)"  # the site first, then its radios
     assert dict(zip(data["radio"], data["phase"], strict=True)) == {
-        "2G · Viettel": "switched off", "4G · Viettel": "on air", "5G pilot · VinaPhone": "5G pilot"}
-    assert len(chart["layer"]) == 3  # bars, the site's building, the as-of date
+        "Site (passive)": "site standing", "2G · Viettel": "switched off", "4G · Viettel": "on air",
+        "5G pilot · VinaPhone": "5G pilot"}
+    two_g = data.set_index("radio").loc["2G · Viettel"]
+    assert two_g["start"].startswith("2010-01-01") and two_g["end"].startswith("2022-05-01")
+    assert data.set_index("radio").loc["4G · Viettel", "end"].startswith(str(AS_OF))  # on air: up to the date
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

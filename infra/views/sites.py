@@ -23,9 +23,9 @@ from infra.views.labels import column_label
 SITE_COLUMNS = ["site_id", "name", "mast_class", "owner", "operators", "technologies", "shared", "built_on",
                 "removed_on"]
 #: What a radio's bar in the timeline shows, and its colour (Okabe–Ito, as on the map).
-PHASES: dict[str, tuple[str, str]] = {"commercial": (N_("on air"), "#0072B2"), "pilot": (N_("5G pilot"), "#CC79A7"),
+PHASES: dict[str, tuple[str, str]] = {"site": (N_("site standing"), "#332288"),
+                                      "commercial": (N_("on air"), "#0072B2"), "pilot": (N_("5G pilot"), "#CC79A7"),
                                       "off": (N_("switched off"), "#999999")}
-AS_OF_COLOUR = "#c0392b"
 
 
 def find_sites(sites: pd.DataFrame, query: str, *, limit: int = 20) -> pd.DataFrame:
@@ -144,45 +144,42 @@ def site_events(ds: Dataset, site_id: str) -> pd.DataFrame:
     return out
 
 
-def site_timeline(ds: Dataset, site_id: str, *, as_of: dt.date) -> alt.LayerChart:
+def site_timeline(ds: Dataset, site_id: str, *, as_of: dt.date) -> alt.Chart:
     """One site's radios over time.
 
-    A bar per radio (technology · operator) from on air to switched off (or to the
-    as-of date), coloured commercial / 5G pilot / switched off; the site's building
-    and removal as rules.
+    A bar for the site itself (built to removed, or to the as-of date), then a bar per
+    radio (technology · operator) from on air to switched off (or to the as-of date),
+    coloured site / commercial / 5G pilot / switched off. One chart of one dataset
+    (Streamlit draws a layered chart of several datasets badly here).
 
     Returns
     -------
-    altair.LayerChart
-        Bars (``radio``, ``start``, ``end``, ``phase``), rules (``date``, ``event``) and the as-of date in red.
+    altair.Chart
+        Bars: ``radio``, ``start``, ``end``, ``phase`` and the dates for people ``on``, ``off``.
     """
     r = ds.radios[ds.radios["site_id"].astype(str) == site_id]
+    site = ds.sites[ds.sites["site_id"].astype(str) == site_id]
     end = pd.Timestamp(as_of)
     pilot = r["pilot"].astype(bool).to_numpy()
     tech = np.where(pilot, _("5G pilot"), r["technology"].astype(str))
-    on, off = pd.to_datetime(r["on_date"]), pd.to_datetime(r["off_date"])
+    on = pd.concat([pd.to_datetime(site["built_on"]), pd.to_datetime(r["on_date"])], ignore_index=True)
+    off = pd.concat([pd.to_datetime(site["removed_on"]), pd.to_datetime(r["off_date"])], ignore_index=True)
+    kinds = ["site"] * len(site) + ["pilot" if p else "commercial" for p in pilot]
     bars = pd.DataFrame({
-        "radio": [f"{t} · {o}" for t, o in zip(tech, r["operator"].astype(str), strict=True)],
+        "radio": [_("Site (passive)")] * len(site) + [f"{t} · {o}" for t, o in zip(tech, r["operator"].astype(str),
+                                                                                   strict=True)],
         "start": on.to_numpy(), "end": off.fillna(max(end, on.max() if len(on) else end)).to_numpy(),
-        "phase": [_(PHASES["off"][0]) if pd.notna(b) and b <= end else _(PHASES["pilot" if p else "commercial"][0])
-                  for b, p in zip(off, pilot, strict=True)],
+        "phase": [_(PHASES["off" if pd.notna(b) and b <= end and k != "site" else k][0])
+                  for b, k in zip(off, kinds, strict=True)],
         "on": [date_text(d.date()) if pd.notna(d) else "" for d in on],
         "off": [date_text(d.date()) if pd.notna(d) else "" for d in off],
     })
     names = {k: _(v[0]) for k, v in PHASES.items()}
     colour = alt.Color("phase:N", title=_("Radio"), scale=alt.Scale(domain=list(names.values()),
                                                                        range=[v[1] for v in PHASES.values()]))
-    chart = alt.Chart(bars).mark_bar(height=14).encode(
-        x=alt.X("start:T", title=_("Date")), x2="end:T", y=alt.Y("radio:N", title=_("Radio (technology · operator)")),
-        color=colour, tooltip=[alt.Tooltip("radio:N", title=_("Radio")), alt.Tooltip("on:N", title=_("On air")),
-                               alt.Tooltip("off:N", title=_("Switched off"))])
-    site = ds.sites[ds.sites["site_id"].astype(str) == site_id]
-    marks = pd.DataFrame([(pd.Timestamp(d), date_text(pd.Timestamp(d).date()), text)
-                          for col, text in (("built_on", _("Site built")), ("removed_on", _("Site removed")))
-                          for d in site[col] if pd.notna(d)], columns=["date", "when", "event"])
-    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#333333").encode(
-        x="date:T", tooltip=[alt.Tooltip("when:N", title=_("Date")), alt.Tooltip("event:N", title=_("Event"))])
-    today = alt.Chart(pd.DataFrame({"date": [end], "when": [date_text(as_of)]})).mark_rule(
-        color=AS_OF_COLOUR).encode(x="date:T", tooltip=[alt.Tooltip("when:N", title=_("As of"))])
-    return alt.layer(chart, rules, today).properties(height=max(60, 26 * bars["radio"].nunique()),
-                                                     title=_("Radios of site {site_id}").format(site_id=site_id))
+    return alt.Chart(bars).mark_bar(height=14).encode(
+        x=alt.X("start:T", title=_("Date")), x2="end:T",
+        y=alt.Y("radio:N", title=_("Radio (technology · operator)"), sort=None), color=colour,
+        tooltip=[alt.Tooltip("radio:N", title=_("Radio")), alt.Tooltip("on:N", title=_("From")),
+                 alt.Tooltip("off:N", title=_("Until"))],
+    ).properties(title=_("Radios of site {site_id} (until {date})").format(site_id=site_id, date=date_text(as_of)))

@@ -160,8 +160,10 @@
             paint(ctx, shape, colour);
           }
           layer.drawn = drawn;
+          layer.singles = singles;  // a click finds only the sites drawn one by one
           continue;
         }
+        layer.singles = null;
         for (const [colour, members, shape] of layer.groups()) {
           ctx.beginPath();
           for (const i of members) {
@@ -195,6 +197,7 @@
         let bestD = (layer.spec.radius + 3) ** 2;
         for (const [, members] of layer.groups()) {
           for (const i of members) {
+            if (layer.singles && !layer.singles.has(i)) continue;  // in a group: not drawn, not clicked
             const d = (this._xs[i] - x) ** 2 + (this._ys[i] - y) ** 2;
             if (d <= bestD) { bestD = d; best = i; }
           }
