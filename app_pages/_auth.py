@@ -14,10 +14,17 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from infra.i18n import N_, _
 from infra.store.users import Users, default_path
 from infra.views.text import plain
 
 _KEY = "_signed_in"
+#: Role → its name for people (msgids).
+ROLES = {"editor": N_("editor"), "viewer": N_("viewer")}
+
+
+def _role(role: str | None) -> str:
+    return _(ROLES[role]) if role in ROLES else _("not in the users file: viewer")
 
 
 @dataclass(frozen=True)
@@ -91,43 +98,45 @@ def session() -> Session:
         users = Users.load()
     except ValueError as exc:
         st.sidebar.error(str(exc))
-        return Session("", False, "Editing is off: the users file cannot be read.")
+        return Session("", False, _("Editing is off: the users file cannot be read."))
     if _oidc():
         if not st.user.is_logged_in:
-            st.sidebar.button("Sign in", key="login", on_click=st.login)
-            return _viewer(users, "Viewing only: sign in to edit.")
+            st.sidebar.button(_("Sign in"), key="login", on_click=st.login)
+            return _viewer(users, _("Viewing only: sign in to edit."))
         email = str(st.user.get("email", ""))
-        st.sidebar.button("Sign out", key="logout", on_click=st.logout)
+        st.sidebar.button(_("Sign out"), key="logout", on_click=st.logout)
         role = users.role_of(email)
         return Session(email, role == "editor",
-                       f"Signed in as {plain(email)} ({role or 'not in the users file: viewer'}).")
+                       _("Signed in as {name} ({role}).").format(name=plain(email), role=_role(role)))
     if not users.users:
         if _local():
-            return Session("local user", True, "No users are set up: whoever opens the app on this computer may "
-                                               "edit. Add users with `telecom-tracker users add NAME --role editor`.")
-        return _viewer(users, "Viewing only: no users are set up for this server.")
+            return Session("local user", True, _("No users are set up: whoever opens the app on this computer may "
+                                                 "edit. Add users with `telecom-tracker users add NAME --role "
+                                                 "editor`."))
+        return _viewer(users, _("Viewing only: no users are set up for this server."))
     if (signed := st.session_state.get(_KEY)) and signed[0] in users.users:
         name, role = signed[0], users.users[signed[0]].role
-        if st.sidebar.button("Sign out", key="sign_out"):
+        if st.sidebar.button(_("Sign out"), key="sign_out"):
             del st.session_state[_KEY]
             st.rerun()
-        return Session(name, role == "editor", f"Signed in as {plain(name)} ({role}).")
-    with st.sidebar.expander("Sign in"), st.form("sign_in_form"):
-        name = st.text_input("User name", key="sign_in_name")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        if st.form_submit_button("Sign in"):
+        return Session(name, role == "editor", _("Signed in as {name} ({role}).").format(name=plain(name),
+                                                                                        role=_role(role)))
+    with st.sidebar.expander(_("Sign in")), st.form("sign_in_form"):
+        name = st.text_input(_("User name"), key="sign_in_name")
+        password = st.text_input(_("Password"), type="password", key="sign_in_password")
+        if st.form_submit_button(_("Sign in")):
             user = users.sign_in(name, password)
             if user is None:
-                st.error("Wrong user name or password.")
+                st.error(_("Wrong user name or password."))
             else:
                 st.session_state[_KEY] = (user.name, user.role)
                 st.rerun()
-    return _viewer(users, "Viewing only: sign in to edit.")
+    return _viewer(users, _("Viewing only: sign in to edit."))
 
 
 def _viewer(users: Users, how: str) -> Session:
     if users.viewing == "signed-in":
-        st.info("Sign in to see the tracker (this server shows nothing to visitors).")
+        st.info(_("Sign in to see the tracker (this server shows nothing to visitors)."))
         st.stop()
     return Session("", False, how)
 

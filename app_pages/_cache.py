@@ -60,10 +60,15 @@ def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> p
 
 
 @st.cache_data(show_spinner="Building the table…", max_entries=16)
-def unit_table_of(data_key: str, opts: ModelOptions, as_of: dt.date, layer: str, _ds: Dataset, _eng: Engine,
-                  _series: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The Units table of a layer at a date (every unit and the city)."""
-    return unit_table(_ds, layer=layer, as_of=as_of, engine=_eng, series=_series)[0]
+def unit_table_of(data_key: str, opts: ModelOptions, as_of: dt.date, layer: str, operators: tuple[str, ...],
+                  technologies: tuple[str, ...], compare: dt.date | None, lang: str, _ds: Dataset, _eng: Engine,
+                  _series: pd.DataFrame, _then: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    """The Units table of a layer at a date (every unit and the city) for the chosen filters, in ``lang``.
+
+    It holds texts (the crosswalk column, the sources of targets) in that language: ``lang`` is in the key.
+    """
+    return unit_table(_ds, layer=layer, as_of=as_of, engine=_eng, series=_series, operators=operators,
+                      technologies=technologies, then=_then)[0]
 
 
 @st.cache_resource(show_spinner="Preparing the map's boundaries and sites…", max_entries=4)

@@ -7,8 +7,8 @@ import streamlit as st
 from app_pages._shell import Filters
 from infra.i18n import _, percent
 from infra.i18n import number as num
-from infra.plan import aggregate
 from infra.views.notices import layer_notices
+from infra.views.tables import headline
 from infra.views.text import plain
 
 
@@ -34,16 +34,9 @@ def header(f: Filters) -> None:
                 n=len(said))):
             for notice in said:
                 st.markdown("- " + plain(notice))
-    now = f.now
-
-    def headline(metric: str, tech: str = "*") -> float | None:
-        return aggregate(now, f.layer, f.units, metric, tech)
-
     st.caption(_("Figures for {n} selected unit(s)").format(n=len(f.units)) if f.units
                else _("Figures for the whole city"))
-    c = st.columns(5)
-    c[0].metric(_("Sites standing"), num(headline("sites_standing")))
-    c[1].metric(_("4G area coverage"), percent(headline("area_coverage_pct", "4G")))
-    c[2].metric(_("5G area coverage"), percent(headline("area_coverage_pct", "5G")))
-    c[3].metric(_("2G switched off"), percent(headline("two_g_off_pct", "2G")))
-    c[4].metric(_("Shared sites"), percent(headline("shared_site_pct")))
+    figures = headline(f.now, f.layer, f.units, operators=f.operators, technologies=f.technologies)
+    for row in range(0, len(figures), 5):
+        for col, (label, value, kind) in zip(st.columns(5), figures[row:row + 5], strict=False):
+            col.metric(label, percent(value) if kind == "pct" else num(value))

@@ -104,9 +104,16 @@ class Filters:
 
     @property
     def table(self) -> pd.DataFrame:
-        """The Units table of the layer at the as-of date: every unit and the city (cached)."""
-        return _cache.unit_table_of(self.data_key, self.options, self.as_of, self.layer, self.ds, self.engine,
-                                    self.series)
+        """The Units table of the layer at the as-of date, for the chosen filters: every unit and the city (cached)."""
+        return _cache.unit_table_of(self.data_key, self.options, self.as_of, self.layer, self.operators,
+                                    self.technologies, self.compare, self.lang, self.ds, self.engine, self.series,
+                                    self.then)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Unit code → name on the chosen layer (for legends and tables)."""
+        units = self.ds.layer(self.layer)
+        return dict(zip(units["unit_code"], units["name"], strict=True))
 
 
 def filters() -> Filters:
@@ -117,6 +124,9 @@ def filters() -> Filters:
 def start() -> str:
     """Seed the state from the URL and set this run's language (before any text is drawn); returns it."""
     init_state()
+    for key in URL_KEYS:  # a page's widget state outlives the page (Streamlit drops a widget's state when unseen)
+        if key in st.session_state and key != "lang":
+            st.session_state[key] = st.session_state[key]
     if st.session_state.get("lang") not in i18n.LANGUAGES:
         st.session_state["lang"] = i18n.APP_DEFAULT
     i18n.set_interface("app")

@@ -6,17 +6,20 @@ import streamlit as st
 
 from app_pages._shell import filters
 from infra.contract import TARGET_METRICS
-from infra.views.charts import PLAN_CAPTION, plan_view
+from infra.i18n import _
+from infra.views.charts import PLAN_CAPTION, plan_styled, plan_view
+from infra.views.labels import target_label
 
 f = filters()
-tmetric = st.selectbox("Target", list(TARGET_METRICS), key="target_metric")
+choices = [m for m, (_metric, tech, _op) in TARGET_METRICS.items()
+           if tech == "*" or not f.technologies or tech in f.technologies]  # the technology filter limits them
+if st.session_state.get("target_metric") not in choices:
+    st.session_state.pop("target_metric", None)
+tmetric = st.selectbox(_("Target"), choices, key="target_metric", format_func=target_label)
 chart, table, has_target = plan_view(f.ds.targets, f.series, layer=f.layer, units=f.units, target_metric=tmetric,
-                                     as_of=f.as_of)
+                                     as_of=f.as_of, operators=f.operators, names=f.names)
 if not has_target:
-    st.info(f"No target for {tmetric} in the selected units.")
+    st.info(_("No target for {target} in the selected units.").format(target=target_label(tmetric)))
 st.altair_chart(chart, key="plan_chart")
-st.caption(PLAN_CAPTION)
-one = st.column_config.NumberColumn(format="%.1f")
-st.dataframe(table, key="plan_table", hide_index=True,
-             column_config={"actual": one, "path": one, "next_target": one, "gap": one,
-                            "next_year": st.column_config.NumberColumn(format="%d")})
+st.caption(_(PLAN_CAPTION))
+st.dataframe(plan_styled(table), key="plan_table", hide_index=True)

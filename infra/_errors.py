@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra.i18n import _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,7 +32,8 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (f"column '{self.column}'" if self.column else "", self.rows) if p)
+        column = _("column '{column}'").format(column=self.column) if self.column else ""
+        where = ", ".join(p for p in (column, self.rows) if p)
         head = f"{self.frame}: {where}" if where else self.frame
         return f"{head}: {self.what} — {self.fix}"
 
@@ -42,7 +45,8 @@ class ContractError(ValueError):
         self.frame = frame
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{frame}: {len(self.problems)} problem(s):\n{lines}")
+        head = _("{frame}: {n} problem(s):").format(frame=frame, n=len(self.problems))
+        super().__init__(f"{head}\n{lines}")
 
 
 class BuildError(ValueError):

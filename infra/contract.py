@@ -18,8 +18,11 @@ import shapely
 from infra import settings
 from infra._arrays import isin
 from infra._errors import ContractError, Problem
+from infra.i18n import N_, _
 
 Kind = Literal["text", "number", "date", "bool"]
+#: Kind of value → its name in messages (msgids).
+KINDS: dict[str, str] = {"text": N_("text"), "number": N_("number"), "date": N_("date"), "bool": N_("true/false")}
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,11 @@ def _rows(mask: pd.Series) -> str:
     """Describe the (positional) rows where ``mask`` holds, at most a few of them."""
     idx = [int(i) for i in mask.to_numpy().nonzero()[0]]
     shown = ", ".join(str(i) for i in idx[:_MAX_ROWS_LISTED])
-    more = f" and {len(idx) - _MAX_ROWS_LISTED} more" if len(idx) > _MAX_ROWS_LISTED else ""
-    return f"row {shown}{more}" if len(idx) == 1 else f"rows {shown}{more}"
+    if len(idx) == 1:
+        return _("row {row}").format(row=shown)
+    if len(idx) > _MAX_ROWS_LISTED:
+        return _("rows {rows} and {n} more").format(rows=shown, n=len(idx) - _MAX_ROWS_LISTED)
+    return _("rows {rows}").format(rows=shown)
 
 
 def _is_empty(values: pd.Series) -> pd.Series:
@@ -140,27 +146,28 @@ def _check_kind(frame: str, col: Column, values: pd.Series) -> list[Problem]:
         if pd.api.types.is_string_dtype(values) and values.dtype != object:
             return []  # a string dtype holds text (or missing values) only
         bad = present & ~_each(values, lambda v: isinstance(v, str))
-        fix = "store the values as text (e.g. codes as '001', not 1)"
+        fix = _("store the values as text (e.g. codes as '001', not 1)")
     elif col.kind == "number":
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             return []
         bad = present & pd.to_numeric(values, errors="coerce").isna()
-        fix = "use plain numbers"
+        fix = _("use plain numbers")
     elif col.kind == "date":
         if pd.api.types.is_datetime64_any_dtype(values):
             return []
         bad = present & pd.to_datetime(values, errors="coerce", format="ISO8601").isna()
-        fix = "use ISO dates (YYYY-MM-DD)"
+        fix = _("use ISO dates (YYYY-MM-DD)")
     else:
         if pd.api.types.is_bool_dtype(values):
             return []
         bad = present & ~_each(values, lambda v: isinstance(v, bool) or str(v) in ("True", "False"))
-        fix = "use true/false"
+        fix = _("use true/false")
     if not bad.any():
         return []
     sample = values[bad].iloc[0]
     sample = sample.item() if hasattr(sample, "item") else sample
-    return [Problem(frame, col.name, _rows(bad), f"{col.kind} expected, got {sample!r}", fix)]
+    return [Problem(frame, col.name, _rows(bad), _("{kind} expected, got {value}").format(kind=_(KINDS[col.kind]),
+                                                                        value=repr(sample)), fix)]
 
 
 def _check_columns(frame: str, df: pd.DataFrame, spec: tuple[Column, ...]) -> list[Problem]:
@@ -169,14 +176,16 @@ def _check_columns(frame: str, df: pd.DataFrame, spec: tuple[Column, ...]) -> li
         if col.name not in df.columns:
             if col.required:
                 problems.append(
-                    Problem(frame, col.name, "", "required column is missing", f"add a '{col.name}' column")
+                    Problem(frame, col.name, "", _("required column is missing"),
+                            _("add a '{column}' column").format(column=col.name))
                 )
             continue
         values = df[col.name]
         empty = _is_empty(values)
         if not col.nullable and empty.any():
             problems.append(
-                Problem(frame, col.name, _rows(empty), "empty value", f"give every row a '{col.name}'")
+                Problem(frame, col.name, _rows(empty), _("empty value"),
+                        _("give every row a '{column}'").format(column=col.name))
             )
         problems += _check_kind(frame, col, values)
         if col.allowed is not None:
@@ -184,8 +193,9 @@ def _check_columns(frame: str, df: pd.DataFrame, spec: tuple[Column, ...]) -> li
             if bad.any():
                 problems.append(
                     Problem(
-                        frame, col.name, _rows(bad), f"unknown value {str(values[bad].iloc[0])!r}",
-                        f"use one of {', '.join(col.allowed)}",
+                        frame, col.name, _rows(bad),
+                        _("unknown value {value}").format(value=repr(str(values[bad].iloc[0]))),
+                        _("use one of {values}").format(values=", ".join(col.allowed)),
                     )
                 )
     return problems
@@ -198,34 +208,40 @@ def _check_unique(frame: str, df: pd.DataFrame, keys: list[str]) -> list[Problem
     if not dup.any():
         return []
     first = df.loc[dup, keys].iloc[0].tolist()
-    return [Problem(frame, "+".join(keys), _rows(dup), f"duplicate id {first}", "make ids unique")]
+    return [Problem(frame, "+".join(keys), _rows(dup), _("duplicate id {id}").format(id=first),
+                    _("make ids unique"))]
 
 
 def _check_geometry(frame: str, gdf: gpd.GeoDataFrame, types: tuple[str, ...]) -> list[Problem]:
     problems: list[Problem] = []
     if gdf.crs is None:
-        problems.append(Problem(frame, "geometry", "", "no CRS", "set the CRS (e.g. gdf.set_crs(4326))"))
+        problems.append(Problem(frame, "geometry", "", _("no CRS"),
+                                _("set the CRS (e.g. gdf.set_crs(4326))")))
     elif gdf.crs != settings.DEFAULT_CRS:
         problems.append(
-            Problem(frame, "geometry", "", f"CRS is {gdf.crs.to_string()}, not EPSG:4326", "call .to_crs(4326)")
+            Problem(frame, "geometry", "", _("CRS is {crs}, not EPSG:4326").format(crs=gdf.crs.to_string()),
+                    _("call .to_crs(4326)"))
         )
     geoms = gdf.geometry.array
     missing = pd.Series(shapely.is_missing(geoms) | shapely.is_empty(geoms), index=gdf.index)
     if missing.any():
         problems.append(
-            Problem(frame, "geometry", _rows(missing), "missing or empty geometry", "drop or fix these rows")
+            Problem(frame, "geometry", _rows(missing), _("missing or empty geometry"),
+                    _("drop or fix these rows"))
         )
     invalid = pd.Series(~shapely.is_valid(geoms), index=gdf.index) & ~missing
     if invalid.any():
         reason = shapely.is_valid_reason(geoms[invalid.to_numpy()][0])
         problems.append(
-            Problem(frame, "geometry", _rows(invalid), f"invalid geometry ({reason})", "repair with shapely.make_valid")
+            Problem(frame, "geometry", _rows(invalid), _("invalid geometry ({reason})").format(reason=reason),
+                    _("repair with shapely.make_valid"))
         )
     wrong = pd.Series(~gdf.geom_type.isin(types), index=gdf.index) & ~missing
     if wrong.any():
         problems.append(
-            Problem(frame, "geometry", _rows(wrong), f"geometry type {gdf.geom_type[wrong].iloc[0]}",
-                    f"use {' or '.join(types)}")
+            Problem(frame, "geometry", _rows(wrong),
+                    _("geometry type {type}").format(type=gdf.geom_type[wrong].iloc[0]),
+                    _("use {types}").format(types=_(" or ").join(types)))
         )
     return problems
 
@@ -239,14 +255,15 @@ def _validate_geo(
     frame: str, df: object, spec: tuple[Column, ...], keys: list[str], types: tuple[str, ...]
 ) -> None:
     if not isinstance(df, gpd.GeoDataFrame):
-        _raise(frame, [Problem(frame, "geometry", "", "not a GeoDataFrame", "pass a geopandas.GeoDataFrame")])
+        _raise(frame, [Problem(frame, "geometry", "", _("not a GeoDataFrame"),
+                                _("pass a geopandas.GeoDataFrame"))])
     problems = _check_columns(frame, df, spec) + _check_unique(frame, df, keys)
     _raise(frame, problems + _check_geometry(frame, df, types))
 
 
 def _validate_table(frame: str, df: object, spec: tuple[Column, ...], keys: list[str]) -> None:
     if not isinstance(df, pd.DataFrame):
-        _raise(frame, [Problem(frame, "", "", "not a DataFrame", "pass a pandas.DataFrame")])
+        _raise(frame, [Problem(frame, "", "", _("not a DataFrame"), _("pass a pandas.DataFrame"))])
     _raise(frame, _check_columns(frame, df, spec) + _check_unique(frame, df, keys))
 
 
@@ -281,7 +298,8 @@ def validate_sites(sites: gpd.GeoDataFrame, *, frame: str = "sites") -> None:
     _validate_geo(frame, sites, SITES, ["site_id"], ("Point",))
     removed_early = pd.to_datetime(sites["removed_on"]) < pd.to_datetime(sites["built_on"])
     if removed_early.any():
-        _raise(frame, [Problem(frame, "removed_on", _rows(removed_early), "removed before built", "check the dates")])
+        _raise(frame, [Problem(frame, "removed_on", _rows(removed_early), _("removed before built"),
+                                       _("check the dates"))])
 
 
 def validate_zones(zones: gpd.GeoDataFrame, *, frame: str = "zones") -> None:
@@ -294,7 +312,8 @@ def validate_population(grid: gpd.GeoDataFrame, *, frame: str = "population") ->
     _validate_geo(frame, grid, POPULATION, [], ("Point", "Polygon", "MultiPolygon"))
     negative = pd.to_numeric(grid["population"], errors="coerce") < 0
     if negative.any():
-        _raise(frame, [Problem(frame, "population", _rows(negative), "negative population", "use 0 or more")])
+        _raise(frame, [Problem(frame, "population", _rows(negative), _("negative population"),
+                                       _("use 0 or more"))])
 
 
 def validate_radios(radios: pd.DataFrame, *, sites: pd.DataFrame | None = None, frame: str = "radios") -> None:
@@ -318,13 +337,15 @@ def validate_radios(radios: pd.DataFrame, *, sites: pd.DataFrame | None = None, 
     problems: list[Problem] = []
     off_early = pd.to_datetime(radios["off_date"]) < pd.to_datetime(radios["on_date"])
     if off_early.any():
-        problems.append(Problem(frame, "off_date", _rows(off_early), "off date before on date", "check the dates"))
+        problems.append(Problem(frame, "off_date", _rows(off_early), _("off date before on date"),
+                                     _("check the dates")))
     if sites is not None:
         orphan = ~isin(radios["site_id"], sites["site_id"])
         if orphan.any():
             problems.append(
-                Problem(frame, "site_id", _rows(orphan), f"unknown site {radios.loc[orphan, 'site_id'].iloc[0]!r}",
-                        "add the site to the sites frame or fix the id")
+                Problem(frame, "site_id", _rows(orphan), _("unknown site {site}").format(
+                            site=repr(radios.loc[orphan, "site_id"].iloc[0])),
+                        _("add the site to the sites frame or fix the id"))
             )
     _raise(frame, problems)
 

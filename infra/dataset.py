@@ -8,6 +8,12 @@ import geopandas as gpd
 import pandas as pd
 
 from infra import contract
+from infra.i18n import N_, _
+
+#: What each frame is, in a notice (msgids).
+FRAME_WORDS: dict[str, str] = {"units": N_("The boundaries"), "zones": N_("The restricted zones"),
+                               "sites": N_("The sites"), "radios": N_("The radios"), "targets": N_("The targets"),
+                               "population": N_("The population grid")}
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,32 @@ class Provenance:
     synthetic: bool = False
 
     def notice(self, frame: str) -> str | None:
-        """A one-line warning for views, or ``None`` when there is nothing to say."""
+        """What views must say of this frame, in plain words and the current language; ``None`` when nothing.
+
+        The source and method stay in :attr:`source` and :attr:`method` (the footer's "Sources", the exports).
+
+        Examples
+        --------
+        >>> Provenance("x", synthetic=True).notice("sites")
+        "The sites are invented for this demonstration; they are not the operators' real sites."
+        """
         if self.synthetic:
-            return f"{frame}: SYNTHETIC — {self.source}. {self.method}".strip()
+            if frame in ("sites", "radios"):
+                return (_("The sites are invented for this demonstration; they are not the operators' real sites.")
+                        if frame == "sites" else
+                        _("The radios are invented for this demonstration; they are not the operators' real radios."))
+            return _("{what} are invented for this demonstration; they are not real data.").format(
+                what=_(FRAME_WORDS[frame]) if frame in FRAME_WORDS else frame)
         if self.approximate:
-            return f"{frame}: APPROXIMATE — {self.source}. {self.method}".strip()
+            if frame == "units":
+                return _("The boundaries are approximate, drawn from {source}: the codes, names and 2025 areas of "
+                         "the units are official, their lines are not.").format(source=self.source)
+            if frame == "zones":
+                return _("The restricted zones are approximate: each is drawn as the wards that contain it.")
+            if frame == "targets":
+                return _("Some targets are approximate: they were carried from another layer by the share of area.")
+            return _("{what} are approximate ({source}).").format(
+                what=_(FRAME_WORDS[frame]) if frame in FRAME_WORDS else frame, source=self.source)
         return None
 
 
@@ -109,5 +136,16 @@ class Dataset:
         return self.units[self.units["layer"] == name].reset_index(drop=True)
 
     def notices(self) -> list[str]:
-        """Every approximation or synthetic-data warning views must show."""
-        return [n for k, p in self.provenance.items() if (n := p.notice(k))]
+        """Every approximation or synthetic-data warning views must show, in plain words (sites and radios in one)."""
+        prov = self.provenance
+        both = all(k in prov and prov[k].synthetic for k in ("sites", "radios"))
+        out = []
+        for k, p in prov.items():
+            if both and k == "sites":
+                continue
+            if both and k == "radios":
+                out.append(_("The sites and radios are invented for this demonstration; they are not the "
+                             "operators' real sites."))
+            elif n := p.notice(k):
+                out.append(n)
+        return out

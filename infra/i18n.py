@@ -226,10 +226,18 @@ def option(name: str, value: str = "") -> str:
 OPTIONS: dict[str, tuple[str, str]] = {
     "grid": ("--grid", N_("Coordinate grid")),
     "column": ("--column", N_("Column mapping")),
+    "name_column": ("--column", N_("Column holding the unit names")),
     "part": ("--part", N_("Part of the file")),
     "layer": ("--layer", N_("Layer")),
     "operator": ("--operator", N_("Operator")),
     "max_mb": ("--max-mb", N_("Size limit")),
+    "max_unpacked_mb": ("--max-unpacked-mb", N_("Unpacked size limit")),
+    "max_excel_mb": ("--max-excel-mb", N_("Excel size limit")),
+    "max_rows": ("--max-rows", N_("Row limit")),
+    "max_columns": ("--max-columns", N_("Column limit")),
+    "max_seconds": ("--max-seconds", N_("Time limit")),
+    "kind": ("--kind", N_("Kind of file")),
+    "mode": ("--mode", N_("Rows the file does not have")),
 }
 
 

@@ -48,8 +48,10 @@ HANOI_PROVINCE_CODE: str = "01"
 
 #: Resolution (m) of the grid on which the approximate admin polygons are drawn.
 TESSELLATION_RESOLUTION_M: float = 100.0
-#: Douglas–Peucker tolerance (m) of the topology-preserving coverage simplification.
-TESSELLATION_SIMPLIFY_M: float = 75.0
+#: Smoothing (m) of the grid's boundaries: standard deviation of the Gaussian along each shared edge.
+TESSELLATION_SMOOTH_M: float = 250.0
+#: Douglas–Peucker tolerance (m) of the smoothed edges.
+TESSELLATION_SIMPLIFY_M: float = 5.0
 
 #: Seed of the synthetic demo inventory.
 SYNTHETIC_SEED: int = 20170822  # the date of Decision 5800/QĐ-UBND

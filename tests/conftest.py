@@ -7,7 +7,7 @@ import tempfile
 import geopandas as gpd
 import pytest
 
-from infra import read_dataset
+from infra import i18n, read_dataset
 from infra.store import open_store
 from tests.realdata import real_file
 
@@ -17,6 +17,20 @@ def pytest_configure(config):
     own = tempfile.mkdtemp(prefix="tracker-tests-")
     os.environ["TRACKER_STORE"] = os.path.join(own, "store.gpkg")
     os.environ["TRACKER_USERS"] = os.path.join(own, "users.toml")  # nor the developer's users file
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_library():
+    """Each test starts, and ends, in the library's language and interface (English, the CLI).
+
+    Set, not restored: an AppTest made by a module-scoped fixture (``tests.apptest.app_test``) set the
+    thread's language before this fixture ran, and must not leave it to the tests and doctests after.
+    """
+    i18n.set_language(i18n.DEFAULT)
+    i18n.set_interface("cli")
+    yield
+    i18n.set_language(i18n.DEFAULT)
+    i18n.set_interface("cli")
 
 
 @pytest.fixture(scope="session")

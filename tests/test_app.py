@@ -41,7 +41,7 @@ def go(at, view):
 
 def test_start_shows_notices_metrics_and_map(app):
     warnings = " ".join(w.value for w in [*app.warning, *app.markdown])  # the notices are folded in one expander
-    assert "SYNTHETIC" in warnings and "APPROXIMATE" in warnings
+    assert "invented for this demonstration" in warnings and "approximate" in warnings
     assert number(app, "Sites standing") > 4000
     assert app.selectbox(key="metric").value == "area_coverage_pct"
 
@@ -70,19 +70,20 @@ def test_date_model_and_radius_change_the_metrics(app):
 def test_units_view_follows_layer_units_and_filters(app):
     go(app, "Units")
     table = app.dataframe[0].value
-    assert len(table) == 31 and table["unit_code"].iloc[-1] == "*"
+    assert len(table) == 31 and table["Code"].iloc[-1] == "*"  # headers people read
     app.selectbox(key="layer").set_value("commune_2025").run()
     assert len(app.dataframe[0].value) == 127
     app.multiselect(key="units").set_value(["00004", "00008"]).run()
     table = app.dataframe[0].value
-    assert table["unit_code"].tolist() == ["00004", "00008", "*"]
-    assert number(app, "Sites standing") == table["sites_standing"].iloc[:2].sum()  # the header follows the selection
+    assert table["Code"].tolist() == ["00004", "00008", "*"]
+    assert number(app, "Sites standing") == table["Sites standing"].iloc[:2].sum()  # the header follows the selection
     assert "Figures for 2 selected unit(s)" in [c.value for c in app.caption]
-    before = app.dataframe[0].value["sites_on_air"].iloc[-1]
+    before = app.dataframe[0].value["Sites on air"].iloc[-1]
     app.multiselect(key="operators").set_value(["Gmobile"]).run()
     app.multiselect(key="technologies").set_value(["2G"]).run()
     assert not app.exception
-    assert app.dataframe[0].value["sites_on_air"].iloc[-1] == before  # table: all operators
+    assert app.dataframe[0].value["Sites on air"].iloc[-1] == before  # all operators, and Gmobile's beside
+    assert "Sites on air · Gmobile" in app.dataframe[0].value
     labels = [b.label for b in app.get("download_button")]
     assert {"CSV", "Excel", "GeoPackage"} <= set(labels)
 
@@ -91,15 +92,16 @@ def test_plan_and_transition_views(app):
     go(app, "Plan")
     assert len(app.get("vega_lite_chart")) == 1
     marks = [layer["mark"] for layer in json.loads(app.get("vega_lite_chart")[0].proto.spec)["layer"]]
-    # milestone years, path, actual, scheduled, as-of rule, ◆, △
-    assert [m["type"] for m in marks] == ["rule", "line", "line", "line", "rule", "point", "point"]
-    assert marks[1].get("strokeDash") and marks[5]["shape"] == "diamond" and marks[6]["shape"] == "triangle-up"
+    # milestone years, path, actual, scheduled, as-of rule, ◆ official, ◇ placeholder, △
+    assert [m["type"] for m in marks] == ["rule", "line", "line", "line", "rule", "point", "point", "point"]
+    assert marks[1].get("strokeDash") and marks[5]["shape"] == "diamond" and marks[7]["shape"] == "triangle-up"
+    assert marks[6]["shape"] == "diamond" and marks[6]["filled"] is False
     app.selectbox(key="target_metric").set_value("two_g_radios_off_pct").run()
     plan = app.dataframe[0].value
-    assert len(plan) == 1 and plan["unit_code"].iloc[0] == "*"
-    assert plan["status"].iloc[0] in {"achieved", "on track", "behind", "placeholder target"}
+    assert len(plan) == 1 and plan["Code"].iloc[0] == "*"
+    assert plan["Status"].iloc[0] in {"achieved", "on track", "behind", "placeholder target"}
     app.multiselect(key="units").set_value(["001", "002"]).run()
-    assert set(app.dataframe[0].value["unit_code"]) == {"001", "002"}
+    assert set(app.dataframe[0].value["Code"]) == {"001", "002"}
     go(app, "Transition")
     assert len(app.get("vega_lite_chart")) == 3
 
@@ -107,7 +109,7 @@ def test_plan_and_transition_views(app):
 def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     go(app, "Data")
     assert app.selectbox(key="upload_kind").value == "boundaries"
-    assert app.dataframe[0].value["revision"].tolist() == [1]  # the store starts with the embedded default data
+    assert app.dataframe[0].value["Revision"].tolist() == [1]  # the store starts with the embedded default data
     # 100 m north of Hanoi's northernmost point: inside the importer's 200 m tolerance, outside every unit
     north = max(shapely.get_coordinates(default_ds.layer("district").union_all()), key=lambda xy: xy[1])
     csv = ("site_id,name,owner,mast_class,height_m,built_on,lat,lon\n"
@@ -121,7 +123,7 @@ def test_data_view_imports_a_revision_and_switches_back(app, default_ds):
     assert not app.exception, [e.value for e in app.exception]
     assert plain("my_sites.csv (sites): read 4, imported 3 (repaired 0), rejected 1") in [w.value for w in app.warning]
     report = app.dataframe[1].value
-    assert report[["row", "column", "what"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
+    assert report[["Row", "Column", "What is wrong"]].values.tolist() == [[3, "lat", "point outside Hanoi"]]
     assert app.selectbox(key="rev").value == 1  # nothing is saved before the user confirms
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -150,7 +152,7 @@ def test_url_query_seeds_the_view(fresh_store):
     assert at.number_input(key="radius_5G").value == 800.0 and at.number_input(key="mapl_4G").value == 135.0
     assert at.selectbox(key="layer").value == "commune_2025"
     assert at.slider(key="_as_of_slider").value == dt.date(2025, 12, 31)
-    assert at.dataframe[0].value["unit_code"].tolist() == ["00004", "*"]
+    assert at.dataframe[0].value["Code"].tolist() == ["00004", "*"]
 
 
 def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch, fresh_store):
@@ -171,7 +173,7 @@ def test_a_model_change_reuses_the_prepared_boundaries(monkeypatch, fresh_store)
 def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_status(app, default_ds):
     go(app, "Plan")
     app.selectbox(key="target_metric").set_value("pop_coverage_5g_pct").run()
-    assert app.dataframe[0].value["status"].tolist() == ["no data"]  # the default data has no population
+    assert app.dataframe[0].value["Status"].tolist() == ["no data"]  # the default data has no population
     centre = default_ds.layer("district").set_index("unit_code").loc["001"].geometry.representative_point()
     go(app, "Data")
     app.selectbox(key="upload_kind").set_value("population").run()
@@ -183,7 +185,7 @@ def test_a_population_grid_from_the_data_view_gives_the_5g_population_target_a_s
     app.button(key="use_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     go(app, "Plan")
-    status = app.dataframe[0].value["status"].tolist()
+    status = app.dataframe[0].value["Status"].tolist()
     assert len(status) == 1 and status[0] != "no data"
     assert plain("people.csv") in app.caption[-1].value
 
@@ -204,3 +206,15 @@ def test_dates_a_planner_thinks_in(app):
     assert app.query_params["compare"] == "2024-10-16"
     app.toggle(key="compare_on").set_value(False).run()
     assert "compare" not in app.query_params
+
+
+def test_a_page_choice_is_kept_in_the_url_across_pages(app):
+    app.selectbox(key="footprints").set_value("5G").run()
+    go(app, "plan")
+    app.selectbox(key="target_metric").set_value("pop_coverage_5g_pct").run()
+    go(app, "units")
+    assert app.query_params["footprints"] == "5G" and app.query_params["target_metric"] == "pop_coverage_5g_pct"
+    go(app, "map")
+    assert app.selectbox(key="footprints").value == "5G"
+    go(app, "plan")
+    assert app.selectbox(key="target_metric").value == "pop_coverage_5g_pct"

@@ -72,7 +72,7 @@ def test_an_outline_as_communes_does_not_drop_the_other_units_unless_asked(fresh
     outline = real_file(REAL[2]).read_bytes()
     at = upload(start(), REAL[2], outline)
     texts = " ".join(t.value for t in at.text)
-    assert "commune_2025" in texts and "126 kept, 0 dropped" in texts and "not in the file: 00004" in texts
+    assert "2025 communes and wards" in texts and "126 kept, 0 dropped" in texts and "not in the file: 00004" in texts
     upload(at, REAL[2], outline, mode="replace")
     assert "0 kept, 126 dropped" in " ".join(t.value for t in at.text)
     run(at.button(key="use_import").click())

@@ -234,7 +234,8 @@ def test_html_export_downloads(app_page, tmp_path):
     path = tmp_path / "map.html"
     info.value.save_as(path)
     text = path.read_text()
-    assert "Hanoi telecom infrastructure transition" in text and "SYNTHETIC" in text and "Leaflet 1.9.3" in text
+    assert "Hanoi telecom infrastructure transition" in text and "Leaflet 1.9.3" in text
+    assert "invented for this demonstration" in text
 
 
 def test_exported_map_from_disk_draws_with_every_request_refused(browser, default_ds, tmp_path):
@@ -284,7 +285,7 @@ def test_exported_map_from_disk_draws_with_every_request_refused(browser, defaul
     assert "Built " in popup["text"] and "on air" in popup["text"]  # the facts, worded by the renderer
     page.click(".itt-notice summary")  # the notices unfold, and fold away again
     assert page.evaluate("() => document.querySelector('.itt-notice').open") is True
-    assert page.is_visible(".itt-notice li") and "SYNTHETIC" in page.inner_text(".itt-notice")
+    assert page.is_visible(".itt-notice li") and "invented for this demonstration" in page.inner_text(".itt-notice")
     page.click(".itt-notice summary")
     assert not page.is_visible(".itt-notice li")
     ctx.close()

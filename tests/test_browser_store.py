@@ -41,6 +41,7 @@ def test_a_real_file_imported_in_the_browser_is_in_every_view_and_after_a_reload
         page.get_by_text("· revision 2 ·").first.wait_for(timeout=120_000)  # the header names the revision shown
         for view in ("", "units", "plan", "transition"):  # the map is the first page: its address is the root
             page.goto(f"{url}/{view}?lang=en")
+            page.get_by_text("Approximate or synthetic data").first.click(timeout=120_000)  # the folded notices
             page.get_by_text("The admin layers disagree").first.wait_for(timeout=120_000)
             assert "hanoi_districts_geoboundaries_2020.geojson" in page.inner_text("body")
             if not view:

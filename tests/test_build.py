@@ -70,6 +70,18 @@ def test_committed_default_data_is_what_the_build_gives(fresh_build, default_ds)
 def test_default_dataset_validates_and_says_what_is_approximate(default_ds):
     default_ds.validate()
     text = " ".join(default_ds.notices())
-    assert "units: APPROXIMATE" in text and "zones: APPROXIMATE" in text
-    assert "sites: SYNTHETIC" in text and "radios: SYNTHETIC" in text
+    assert "The boundaries are approximate" in text and "The restricted zones are approximate" in text
+    assert "The sites and radios are invented for this demonstration" in text
+    assert "SYNTHETIC" not in text and "DOMAIN.md" not in text and "seed" not in text  # plain words only
     assert "vietnamadminunits 1.0.4" in default_ds.provenance["units"].source
+    method = default_ds.provenance["units"].method
+    grid = f"{settings.TESSELLATION_RESOLUTION_M:.0f} m grid"
+    assert method.startswith(f"Approximate boundaries, smoothed from a {grid}") and "lines are not" in method
+
+
+def test_provenance_records_how_the_boundaries_were_smoothed(default_ds):
+    f = default_ds.figures
+    assert f["grid_resolution_m"] == settings.TESSELLATION_RESOLUTION_M
+    assert f["smoothing_m"] == settings.TESSELLATION_SMOOTH_M
+    assert f["simplify_tolerance_m"] == settings.TESSELLATION_SIMPLIFY_M
+    assert 0 <= f["boundary_edges_less_smoothed"] < f["boundary_edges"] / 10  # most edges got the full smoothing

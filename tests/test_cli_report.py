@@ -16,7 +16,7 @@ def test_cli_report_csv(tmp_path):
     out = tmp_path / "report.csv"
     proc = run_cli("report", "--layer", "district", "--as-of", "2025-12-31", "-o", out)
     assert proc.returncode == 0, proc.stderr
-    assert "SYNTHETIC" in proc.stderr
+    assert "invented for this demonstration" in proc.stderr
     df = pd.read_csv(out, dtype={"unit_code": str})
     assert len(df) == 31 and df["unit_code"].iloc[-1] == "*"
     assert df["area_coverage_pct_4G"].between(0, 100).all()
@@ -37,7 +37,7 @@ def table(default_ds):
 def test_xlsx_and_gpkg(table, default_ds, tmp_path):
     xlsx = write_table(table, tmp_path / "r.xlsx", fmt="xlsx", notices=default_ds.notices())
     sheets = pd.read_excel(xlsx, sheet_name=None, dtype={"unit_code": str})
-    assert len(sheets["units"]) == 127 and "SYNTHETIC" in " ".join(sheets["notices"]["notice"])
+    assert len(sheets["units"]) == 127 and "invented for this demonstration" in " ".join(sheets["notices"]["notice"])
     gpkg = write_table(table, tmp_path / "r.gpkg", fmt="gpkg", notices=default_ds.notices())
     units = gpd.read_file(gpkg, layer="units")
     assert len(units) == 126 and units.crs.to_epsg() == 4326
@@ -72,3 +72,15 @@ def test_cli_report_with_a_population_grid(tmp_path, default_ds):
     city = (df.loc["001", "pop_coverage_pct_4G"] * 12000 + df.loc["016", "pop_coverage_pct_4G"] * 3000) / 15000
     assert df.loc["*", "pop_coverage_pct_4G"] == pytest.approx(city)
     assert df.loc["001", "pop_coverage_pct_4G"] == pytest.approx(100)  # central Hanoi is covered
+
+
+def test_cli_excel_report_has_headers_for_people_in_the_chosen_language(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    proc = run_cli("--lang", "vi", "report", "--layer", "district", "--as-of", "2025-12-31", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    book = openpyxl.load_workbook(out)
+    head = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
+    assert "Mã" in head and "Tên" in head and "unit_code" not in head
+    assert book.worksheets[0].freeze_panes is not None

@@ -104,7 +104,7 @@ def test_bad_sites_are_reported(frame, match):
         (radios(technology=["2G", "LTE", "5G"]), r"column 'technology', row 1: unknown value 'LTE'"),
         (radios(off_date=pd.to_datetime(["2005-01-01", None, None])), r"column 'off_date', row 0: off date before"),
         (radios(site_id=["S1", "S9", "S2"]), r"column 'site_id', row 1: unknown site 'S9'"),
-        (radios(pilot=[False, "maybe", False]), r"column 'pilot', row 1: bool expected"),
+        (radios(pilot=[False, "maybe", False]), r"column 'pilot', row 1: true/false expected"),
         (radios().drop(columns="on_date"), r"column 'on_date': required column is missing"),
     ],
 )

@@ -53,7 +53,8 @@ def test_layers_legends_and_notices(default_ds, metrics):
     assert len(set(colours)) == len(colours) and not set(colours) & {i["colour"] for i in masts["items"]}
     assert {i["shape"] for i in masts["items"]} >= {"triangle", "square", "ring", "cross", "cluster"}
     notices = " ".join(doc.state["notices"])
-    assert "SYNTHETIC" in notices and "APPROXIMATE" in notices and "approximate" in doc.state["notice_title"]
+    assert "invented for this demonstration" in notices and "approximate" in notices
+    assert "approximate" in doc.state["notice_title"]
     values = metric_values(metrics, view)
     assert values.nunique() > 3  # the default view varies from unit to unit (4G is 100 % everywhere)
     for f in doc.load(doc.state["units"]["ref"])["features"]:  # a value text and a fill per unit, in the part's order
@@ -192,7 +193,7 @@ def test_cli_export_map(tmp_path):
     assert proc.returncode == 0, proc.stderr
     html = out.read_text()
     assert "as of Dec 31, 2025" in html and ": 005 ·" in html and "OpenStreetMap contributors" in html
-    assert "SYNTHETIC" in html and "Leaflet 1.9.3" in html and "IttMap" in html
+    assert "invented for this demonstration" in html and "Leaflet 1.9.3" in html and "IttMap" in html
     assert "https://cdn" not in html and "unpkg" not in html  # nothing from a CDN
     assert "<script src=" not in html and "<link" not in html
     bad = run_cli("export-map", "--unit", "999", "-o", out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -242,3 +244,26 @@ def test_population_coverage_invariants(radios_at, people, grow):
     bigger = pop_cov(grow)[0]
     merged = base.merge(bigger, on=["layer", "unit_code"], suffixes=("", "_big"))
     assert len(merged) == len(base) and (merged["value_big"] >= merged["value"] - 1e-9).all()
+
+
+def test_two_g_share_counts_only_baseline_radios_built_by_the_date():
+    """Radios of the 2024 baseline not yet built in 2017 are not "switched off": the share is of those built."""
+    units = frames.units({"A": (0, 0, 2000, 2000)})
+    sites = frames.sites({"S1": (500, 500), "S2": (1500, 1500)},
+                         built_on=pd.to_datetime(["2010-01-01", "2018-06-01"]))
+    radios = frames.radios([
+        {"site_id": "S1", "technology": "2G", "on_date": "2012-01-01", "off_date": "2025-03-01"},
+        {"site_id": "S2", "technology": "2G", "on_date": "2018-06-01"},  # its site stands from 2018 only
+        {"site_id": "S1", "technology": "2G", "on_date": "2019-01-01", "off_date": "2021-01-01"},  # not in the baseline
+    ])
+    eng = Engine(units, sites, radios, baseline_2g=dt.date(2024, 1, 1))
+    before_any = frames.radios([{"site_id": "S1", "technology": "2G", "on_date": "2012-01-01"}])
+    assert value(eng.metrics("2017-06-30"), "two_g_off_pct", "A", "2G") == 0  # S1's radio exists and is on air
+    assert value(eng.metrics("2017-06-30"), "two_g_baseline_built", "A", "2G") == 1
+    assert value(eng.metrics("2025-06-30"), "two_g_off_pct", "A", "2G") == 50  # one of the two off
+    assert value(eng.metrics("2025-06-30"), "two_g_baseline_built", "*", "2G") == 2
+    early = Engine(units, sites, before_any, baseline_2g=dt.date(2024, 1, 1)).metrics("2011-01-01")
+    assert value(early, "two_g_off_pct", "A", "2G") is None  # no baseline radio built yet: not applicable
+    assert value(early, "two_g_off_pct", "*", "2G") is None
+    assert value(early, "two_g_baseline_radios", "A", "2G") == 1
+

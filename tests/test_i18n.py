@@ -82,3 +82,18 @@ def test_labels_never_return_snake_case():
         with i18n.language(lang):
             for col in cols:
                 assert not re.search(r"[a-z0-9]+_[a-z0-9_]+", labels.column_label(col)), col
+
+
+def test_charts_format_numbers_and_dates_in_the_language():
+    import datetime as dt
+
+    import pandas as pd
+
+    from infra.views.charts import over_time
+
+    frame = pd.DataFrame({"as_of": [pd.Timestamp("2020-12-31")], "value": [1234.5], "who": ["001 Ba Đình"]})
+    with i18n.language("vi"):
+        spec = over_time(frame, title="x", as_of=dt.date(2021, 1, 1)).to_dict()
+    assert spec["config"]["locale"]["number"]["decimal"] == "," and spec["config"]["locale"]["time"]["months"][8] \
+        == "Tháng 9"
+    assert "locale" not in over_time(frame, title="x", as_of=dt.date(2021, 1, 1)).to_dict().get("config", {})

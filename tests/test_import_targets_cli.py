@@ -131,15 +131,17 @@ def test_imported_district_targets_reach_the_2025_report(tmp_path, default_ds):
     assert "row 1, column 'unit_code' (value '1'): unit code read as 001" in out.stdout
     assert "row 31, column 'unit_code' (value '999'): no such unit in layer district" in out.stdout
     assert "row 32, column 'metric' (value 'ring_road_cables_underground_pct'): kept, but not a metric" in out.stdout
-    assert "commune_2025 targets carried from district by area-weighted overlay" in out.stdout
+    assert "they were carried from another layer by the share of area" in out.stdout
     ds = open_store(store).dataset()
     assert ds.provenance["targets"].approximate
     assert (ds.targets["unit_code"] == "001").any() and not ds.targets["unit_code"].isin(["1", "999"]).any()
     rep = run("report", "--store", store, "--layer", "commune_2025", "--as-of", "2025-12-31", "-o", tmp_path / "r.csv")
     assert rep.returncode == 0, rep.stderr
-    assert "carried from district" in rep.stderr + rep.stdout  # the report says so
+    assert "carried from another layer" in rep.stderr + rep.stdout  # the report says so
     r = pd.read_csv(tmp_path / "r.csv", dtype={"unit_code": str}).set_index("unit_code")
     carried = r.drop(index="*")["shared_site_pct:next_target"]
     assert carried.notna().all() and carried.between(30, 60).all()
     assert (carried == 30).sum() > 100 and (carried > 30).any()  # most lie in one 30 % district; Ba Đình's raise theirs
-    assert r.drop(index="*")["shared_site_pct:source"].str.endswith("(area-weighted from district)").all()
+    assert (r.drop(index="*")["shared_site_pct:scope"] == "carried").all()  # how each was carried, said in words
+    assert r.drop(index="*")["shared_site_pct:source"].str.endswith("Plan X; carried from the former districts by "
+                                                                   "area").all()

@@ -140,3 +140,36 @@ def test_the_app_and_the_cli_give_the_same_unit_table(default_ds, district_serie
                         series=at(s, series_dates(as_of, until=HORIZON)))
     pd.testing.assert_frame_equal(pd.DataFrame(app), pd.DataFrame(cli))
     assert cli.filter(like=":trend").notna().any().any()
+
+
+def test_a_trend_that_meets_its_target_after_2035_is_not_at_current_pace():
+    slow = series({"2021-12-31": 20, "2022-12-31": 21, "2023-12-31": 22})  # +1 a year: 80 in 2081
+    row = plan_vs_actual(targets([(2030, 80.0, "s")]), slow, as_of="2023-12-31").iloc[0]
+    assert row["trend"] == NOT_AT_PACE and np.isnan(row["trend_year"])
+    by_2035 = series({"2021-12-31": 20, "2022-12-31": 25, "2023-12-31": 30})  # +5 a year: 80 in 2033
+    assert plan_vs_actual(targets([(2030, 80.0, "s")]), by_2035, as_of="2023-12-31").iloc[0]["trend"] == "2034"
+
+
+def test_placeholder_flag_follows_the_next_target():
+    hist = series({"2020-12-31": 10, "2022-12-31": 20})
+    both = targets([(2020, 30.0, "Decision 5800"), (2025, 60.0, "placeholder")])
+    assert bool(plan_vs_actual(both, hist, as_of="2022-12-31").iloc[0]["placeholder"])
+    assert not bool(plan_vs_actual(both, hist, as_of="2020-12-31").iloc[0]["placeholder"])
+
+
+def test_each_chosen_operator_is_compared_with_the_target():
+    rows = []
+    for op, values in (("*", [40.0, 60.0]), ("Viettel", [50.0, 90.0]), ("MobiFone", [10.0, 20.0])):
+        s = series(dict(zip(["2020-12-31", "2022-12-31"], values, strict=True)), metric="area_coverage_pct",
+                   tech="4G")
+        rows.append(s.assign(operator=op))
+    hist = pd.concat(rows, ignore_index=True)
+    tg = targets([(2025, 80.0, "s")], metric="area_coverage_4g_pct")
+    out = plan_vs_actual(tg, hist, as_of="2022-12-31", operators=("Viettel", "MobiFone"))
+    assert out["operator"].tolist() == ["*", "Viettel", "MobiFone"]
+    assert out["actual"].tolist() == [60.0, 90.0, 20.0]  # Viettel, above the 80 % target: achieved
+    assert out.set_index("operator")["status"].to_dict() == {"*": "on track", "Viettel": "achieved",
+                                                             "MobiFone": "behind"}
+    shared = plan_vs_actual(targets([(2025, 60.0, "s")]), series({"2020-12-31": 10, "2022-12-31": 20}),
+                            as_of="2022-12-31", operators=("Viettel",))
+    assert shared["operator"].tolist() == ["*"]  # shared sites are not measured per operator

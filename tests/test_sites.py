@@ -102,6 +102,7 @@ def test_map_and_sites_pages_in_both_languages(fresh_store, lang):
         assert not at.exception
         change = "Change in" if lang == "en" else "Thay đổi"
         assert any(c.value.startswith(change) for c in at.caption)  # the map shows the change, and says so
+        at.text_input(key="site").input("").run()  # the search is kept across pages: cleared, every site
         at.switch_page("app_pages/sites.py").run()
         assert not at.exception, [e.value for e in at.exception]
         table = at.dataframe[0].value

@@ -14,9 +14,10 @@ them) make up each 2025 unit. On a metric grid:
    unit nearest in distance normalised by the unit's equivalent radius;
 3. per-ward and per-unit scales are fitted so each 2025 unit gets its official
    area, and unit seeds are nudged towards their official centroids;
-4. the labelled grid is turned into one polygon per (ward, unit) piece, and the
-   pieces are simplified as a coverage, so that any dissolve of them (districts,
-   2025 units) tiles one territory without gaps or overlaps.
+4. the labelled grid is turned into one polygon per (ward, unit) piece, smoothed as
+   one coverage (:mod:`infra.defaults._smooth`: each shared edge, and the outline,
+   drawn once and smoothed once, so the 100 m steps vanish), so that any dissolve of
+   them (districts, 2025 units, legacy wards) tiles one territory without gaps or overlaps.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import numpy as np
 import shapely
 from scipy import ndimage
 from scipy.spatial import cKDTree
+
+from infra.defaults._smooth import smooth_labels
 
 _NEIGHBOURS = 32          # legacy wards considered per cell
 _MIN_HALF_EXTENT_M = 150  # floor of a bbox half-extent, for tiny or degenerate boxes
@@ -53,6 +56,8 @@ class Seeds:
         (n_units,) official 2025 unit areas.
     piece_ward, piece_unit
         (n_pieces,) index of the ward and of the unit of each piece.
+    ward_district
+        (n_wards,) index of each ward's district (whose boundaries the smoothing keeps smoothest).
     """
 
     ward_xy: np.ndarray
@@ -61,6 +66,7 @@ class Seeds:
     unit_area_m2: np.ndarray
     piece_ward: np.ndarray
     piece_unit: np.ndarray
+    ward_district: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,14 @@ class Tessellation:
     piece_geometry
         (n_pieces,) shapely polygons (or ``None`` for a piece that got no cell).
     unit_area_m2
-        (n_units,) area each unit got on the grid, before simplification.
+        (n_units,) area each unit got on the grid, before smoothing.
+    figures
+        What the smoothing did (:func:`infra.defaults._smooth.smooth_labels`).
     """
 
     piece_geometry: np.ndarray
     unit_area_m2: np.ndarray
+    figures: dict[str, int]
 
 
 class _Grid:
@@ -220,41 +229,7 @@ def _fit(grid: _Grid, seeds: Seeds) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return ward, unit, got
 
 
-def _polygons(labels: np.ndarray, grid: _Grid, n: int) -> np.ndarray:
-    """One (multi)polygon per label from the runs of equal labels on each grid row."""
-    lab = labels.reshape(len(grid.gy), len(grid.gx))
-    half = grid.res / 2
-    starts_all, ends_all, rows_all = [], [], []
-    for r in range(lab.shape[0]):
-        change = np.flatnonzero(np.diff(lab[r])) + 1
-        starts = np.r_[0, change]
-        ends = np.r_[change, lab.shape[1]]
-        starts_all.append(starts)
-        ends_all.append(ends)
-        rows_all.append(np.full(len(starts), r))
-    starts, ends, rows = (np.concatenate(a) for a in (starts_all, ends_all, rows_all))
-    values = lab[rows, starts]
-    keep = values >= 0
-    starts, ends, rows, values = starts[keep], ends[keep], rows[keep], values[keep]
-    boxes = shapely.box(grid.gx[starts] - half, grid.gy[rows] - half, grid.gx[ends - 1] + half, grid.gy[rows] + half)
-    out = np.empty(n, dtype=object)
-    order = np.argsort(values, kind="stable")
-    split = np.flatnonzero(np.diff(values[order])) + 1
-    for group in np.split(order, split):
-        out[values[group[0]]] = shapely.coverage_union_all(boxes[group])
-    return out
-
-
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """Repair ``geom`` if needed and keep only its polygonal parts."""
-    if shapely.is_valid(geom) and geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False)
-    parts = [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts)
-
-
-def tessellate(seeds: Seeds, *, resolution: float, simplify: float) -> Tessellation:
+def tessellate(seeds: Seeds, *, resolution: float, smooth: float, simplify: float) -> Tessellation:
     """Draw one polygon per (legacy ward, 2025 unit) piece; see the module docstring.
 
     Parameters
@@ -263,8 +238,11 @@ def tessellate(seeds: Seeds, *, resolution: float, simplify: float) -> Tessellat
         Centroids, bboxes, official areas and pieces, in metres.
     resolution
         Grid cell size in metres.
+    smooth
+        Standard deviation in metres of the Gaussian that smooths each shared edge (0: the edges keep
+        the diagonals of the grid's steps, see :func:`infra.defaults._smooth.smooth_labels`).
     simplify
-        Tolerance in metres of the topology-preserving simplification (0: none).
+        Douglas–Peucker tolerance in metres of the smoothed edges.
 
     Returns
     -------
@@ -278,9 +256,12 @@ def tessellate(seeds: Seeds, *, resolution: float, simplify: float) -> Tessellat
     for (w, u), i in piece_of.items():
         lookup[w, u] = i
     label = np.where(ward >= 0, lookup[np.maximum(ward, 0), np.maximum(unit, 0)], -1)
-    geoms = _polygons(label, grid, len(seeds.piece_ward))
-    present = np.array([g is not None for g in geoms])
-    if simplify > 0 and present.any():
-        simplified = shapely.coverage_simplify(np.asarray(list(geoms[present]), dtype=object), simplify)
-        geoms[present] = [_polygonal(g) for g in simplified]
-    return Tessellation(geoms, got)
+    groups = np.stack([seeds.ward_district[seeds.piece_ward], seeds.piece_unit, seeds.piece_ward])
+    cells, figures = smooth_labels(label.reshape(len(grid.gy), len(grid.gx)), len(seeds.piece_ward),
+                                   sigma=smooth / resolution, tolerance=simplify / resolution, groups=groups)
+    origin = np.array([grid.gx[0], grid.gy[0]]) - resolution / 2
+    present = np.array([g is not None for g in cells])
+    geoms = np.empty(len(cells), dtype=object)
+    geoms[present] = shapely.transform(np.asarray(list(cells[present]), dtype=object),
+                                       lambda xy: origin + xy * resolution)
+    return Tessellation(geoms, got, figures)

@@ -63,16 +63,17 @@ def _seeds(reg: HanoiRegister) -> Seeds:
         unit_area_m2=reg.units_2025["area_km2"].to_numpy() * 1e6,
         piece_ward=reg.crosswalk["ward_code"].map(ward_idx).to_numpy(),
         piece_unit=reg.crosswalk["unit_code"].map(unit_idx).to_numpy(),
+        ward_district=pd.factorize(reg.legacy["district_code"], sort=True)[0],
     )
 
 
 def _dissolve(pieces: gpd.GeoDataFrame, by: str) -> gpd.GeoSeries:
     grouped = pieces.groupby(by, sort=True)["geometry"]
-    geoms = {k: shapely.union_all(np.asarray(g.array)) for k, g in grouped}
+    geoms = {k: shapely.coverage_union_all(np.asarray(g.array)) for k, g in grouped}
     return gpd.GeoSeries(geoms, crs=pieces.crs)
 
 
-def build_admin_layers(reg: HanoiRegister, *, resolution: float | None = None,
+def build_admin_layers(reg: HanoiRegister, *, resolution: float | None = None, smooth: float | None = None,
                        simplify: float | None = None) -> AdminLayers:
     """Draw the approximate district, 2025-unit and legacy-ward polygons.
 
@@ -82,8 +83,11 @@ def build_admin_layers(reg: HanoiRegister, *, resolution: float | None = None,
         The register read by :func:`infra._vau.read_hanoi_register`.
     resolution
         Grid cell (m); ``None`` reads ``settings.TESSELLATION_RESOLUTION_M``.
+    smooth
+        Smoothing of the shared edges (m, a Gaussian's standard deviation along them); ``None`` reads
+        ``settings.TESSELLATION_SMOOTH_M``.
     simplify
-        Simplification tolerance (m); ``None`` reads ``settings.TESSELLATION_SIMPLIFY_M``.
+        Simplification tolerance of the smoothed edges (m); ``None`` reads ``settings.TESSELLATION_SIMPLIFY_M``.
 
     Returns
     -------
@@ -95,8 +99,9 @@ def build_admin_layers(reg: HanoiRegister, *, resolution: float | None = None,
         If a 2025 unit or a legacy ward gets no territory.
     """
     res = settings.TESSELLATION_RESOLUTION_M if resolution is None else resolution
+    sigma = settings.TESSELLATION_SMOOTH_M if smooth is None else smooth
     tol = settings.TESSELLATION_SIMPLIFY_M if simplify is None else simplify
-    tess = tessellate(_seeds(reg), resolution=res, simplify=tol)
+    tess = tessellate(_seeds(reg), resolution=res, smooth=sigma, simplify=tol)
     pieces = reg.crosswalk.merge(reg.legacy[["ward_code", "district_code"]], on="ward_code")
     pieces = gpd.GeoDataFrame(pieces, geometry=list(tess.piece_geometry), crs=settings.METRIC_CRS)
     pieces = pieces[pieces.geometry.notna() & ~pieces.geometry.is_empty].reset_index(drop=True)
@@ -137,7 +142,10 @@ def build_admin_layers(reg: HanoiRegister, *, resolution: float | None = None,
         "commune_2025_area_error_median_pct": round(float(np.median(rel) * 100), 2),
         "commune_2025_area_error_max_pct": round(float(rel.max() * 100), 2),
         "grid_resolution_m": res,
+        "smoothing_m": sigma,
         "simplify_tolerance_m": tol,
+        "boundary_edges": tess.figures["edges"],
+        "boundary_edges_less_smoothed": tess.figures["edges_less_smoothed"],
     }
     units = pd.concat([d_frame, u_frame], ignore_index=True)
     return AdminLayers(

@@ -67,10 +67,13 @@ def build_default_dataset(*, progress: Progress | None = None) -> tuple[Dataset,
     targets = expand_targets(facts, admin.units, _zone_units(admin.pieces, zones))
     next(steps, None)  # the bar ends
     shapely_v, gpd_v = metadata.version("shapely"), metadata.version("geopandas")
-    method = (f"Grid {admin.figures['grid_resolution_m']:.0f} m: each cell to the legacy ward at the smallest "
+    method = ("Approximate boundaries, smoothed from a "
+              f"{admin.figures['grid_resolution_m']:.0f} m grid: each cell went to the legacy ward at the smallest "
               "bounding-box-normalised distance, wards split between 2025 units by distance to the units' "
-              "centroids; per-ward scales fitted to the official 2025 areas; coverage-simplified "
-              f"{admin.figures['simplify_tolerance_m']:.0f} m (shapely {shapely_v}, geopandas {gpd_v}). "
+              "centroids, per-ward scales fitted to the official 2025 areas; the cells' boundaries were then "
+              f"smoothed as one coverage (every shared edge once, {admin.figures['smoothing_m']:.0f} m, "
+              f"simplified {admin.figures['simplify_tolerance_m']:.0f} m), so neighbours still tile without gaps "
+              f"or overlaps (shapely {shapely_v}, geopandas {gpd_v}). "
               "Codes, names, types and 2025 areas are official; lines are not.")
     provenance = {
         "units": Provenance(vau, method, approximate=True),

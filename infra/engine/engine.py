@@ -19,8 +19,10 @@ sites_mast_<class>          ``*``        ``*``      of which of mast class <clas
 sites_on_air                each, *      each, *    sites with an active radio
 radios_on_air               each, *      each, *    active radios
 two_g_baseline_radios       2G           each, *    2G radios active at the baseline date
+two_g_baseline_built        2G           each, *    of which built by the date (on air at or before it)
 two_g_baseline_on_air       2G           each, *    of which still on air
-two_g_off_pct               2G           each, *    % of those switched off since
+two_g_off_pct               2G           each, *    % of those built by the date switched off since;
+                                                    absent before any of them is built
 sites_5g_pilot              5G           each, *    sites with an active 5G pilot radio
 sites_5g_commercial         5G           each, *    sites with an active commercial 5G radio
 shared_sites                ``*``        ``*``      sites with ≥ 2 operators on air
@@ -52,7 +54,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from infra import settings
+from infra import i18n, settings
 from infra.contract import ALL, CITY
 from infra.dataset import Dataset
 from infra.engine.asof import active, as_timestamp
@@ -268,12 +270,14 @@ class Engine:
         said = []
         if self.outside:
             shown = ", ".join(self.outside_sites[:5]) + (", …" if self.outside > 5 else "")
-            said.append(f"{self.outside:,} site(s) lie outside every unit of the boundaries ({shown}): they count in "
-                        "no unit and not in the city figures. Import boundaries that cover them, or check their "
-                        "coordinates.")
+            said.append(i18n.gettext(
+                "{n} site(s) lie outside every unit of the boundaries ({sites}): they count in no unit and not in the "
+                "city figures. Import boundaries that cover them, or check their coordinates.").format(
+                n=i18n.number(self.outside), sites=shown))
         if self.population is not None and self.population.outside >= 0.5:
-            said.append(f"{self.population.outside:,.0f} people of the grid lie outside every unit: they "
-                        "count in no unit and not in the city figures.")
+            said.append(i18n.gettext(
+                "{n} people of the grid lie outside every unit: they count in no unit and not in the city "
+                "figures.").format(n=i18n.number(self.population.outside)))
         return " ".join(said) or None
 
     # --- one date ----------------------------------------------------------
@@ -345,9 +349,10 @@ class Engine:
             out.add("population", ALL, ALL, pop, pop.sum())
         for (tech, op), (per_piece, people_piece) in cov.items():
             c = np.minimum(_sum_by(piece_unit, per_piece, n), area)  # never above the unit's area (float sums)
-            pct = np.clip(np.divide(100 * c, area, out=np.zeros(n), where=area > 0), 0.0, 100.0)
+            pct = np.clip(np.divide(100 * c, area, out=np.full(n, np.nan), where=area > 0), 0.0, 100.0)
             out.add("covered_area_km2", tech, op, c / 1e6, c.sum() / 1e6)
-            out.add("area_coverage_pct", tech, op, pct, min(100.0, 100 * c.sum() / area.sum()))
+            out.add("area_coverage_pct", tech, op, pct,  # a unit of no area: not applicable
+                    min(100.0, 100 * c.sum() / area.sum()) if area.sum() > 0 else np.nan)
             if people_piece is not None:  # units without people have no population coverage (absent)
                 p = np.minimum(_sum_by(piece_unit, people_piece, n), pop)
                 out.add("pop_coverage_pct", tech, op,
@@ -407,14 +412,19 @@ def _date_state(eng: Engine, standing: np.ndarray, on: np.ndarray, base_on: np.n
     """Masks of everything counted at one date: (metric, tech, op, 'site'|'radio', mask), layer-independent."""
     n_sites = len(standing)
     site = eng.radio_site
+    t64 = np.datetime64(t.to_datetime64())
+    # built by the date: on air at or before it, on a site built at or before it (empty dates: always)
+    built = ((np.isnat(eng.radio_on) | (eng.radio_on <= t64))
+             & (np.isnat(eng.site_built[site]) | (eng.site_built[site] <= t64)))
     rows: list[tuple[str, str, str, str, np.ndarray]] = [("sites_standing", ALL, ALL, "site", standing)]
     rows += [(f"sites_mast_{cls}", ALL, ALL, "site", standing & m) for cls, m in eng.site_mast.items()]
     for te, o, sel in eng.radio_groups:
         live = on & sel
         rows.append(("radios_on_air", te, o, "radio", live))
         rows.append(("sites_on_air", te, o, "site", _site_mask(n_sites, site[live])))
-        if te == "2G":
+        if te == "2G":  # a baseline radio not yet built by the date is not "switched off": it is not counted
             rows.append(("two_g_baseline_radios", te, o, "radio", base_on & sel))
+            rows.append(("two_g_baseline_built", te, o, "radio", base_on & sel & built))
             rows.append(("two_g_baseline_on_air", te, o, "radio", base_on & live))
         if te == "5G":
             rows.append(("sites_5g_pilot", te, o, "site", _site_mask(n_sites, site[live & eng.radio_pilot])))
@@ -427,7 +437,6 @@ def _date_state(eng: Engine, standing: np.ndarray, on: np.ndarray, base_on: np.n
     bulky = eng.site_bulky_zone
     rows.append(("bulky_masts_in_zones", ALL, ALL, "site", bulky & standing))
     at_plan = bulky & active(eng.site_built, eng.site_removed, _PLAN_DATE)
-    t64 = np.datetime64(t.to_datetime64())
     rows.append(("_bulky_at_plan", ALL, ALL, "site", at_plan))
     rows.append(("_bulky_gone", ALL, ALL, "site", at_plan & ~standing & ~np.isnat(eng.site_removed)
                  & (eng.site_removed <= t64)))
@@ -446,7 +455,7 @@ def _counts(out: _Rows, eng: Engine, site_unit: np.ndarray, state: list) -> None
         if not metric.startswith("_"):
             out.add(metric, te, o, *got[(metric, te, o)])
     for (metric, te, o), base in list(got.items()):
-        if metric == "two_g_baseline_radios":
+        if metric == "two_g_baseline_built":  # of the baseline radios built by the date, those no longer on air
             still = got[("two_g_baseline_on_air", te, o)]
             out.add("two_g_off_pct", te, o, *_pct((base[0] - still[0], base[1] - still[1]), base))
     out.add("shared_site_pct", ALL, ALL, *_pct(got[("shared_sites", ALL, ALL)], got[("_on_air_any", ALL, ALL)]))

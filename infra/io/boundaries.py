@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
+from infra.i18n import N_, _, interface, number, option, percent
 from infra.io.legacy import match_by_location
 from infra.io.limits import Limits
 from infra.io.names import fold
@@ -64,6 +65,9 @@ def _match(names: pd.Series, level: str, districts: pd.Series | None = None) -> 
 
 
 _LEVELS = ("district", "commune_2025", "ward_legacy")
+#: Level → its name in messages (msgids).
+LEVELS: dict[str, str] = {"district": N_("district"), "commune_2025": N_("2025 commune or ward"),
+                          "ward_legacy": N_("ward (before 2025)")}
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
@@ -132,21 +136,24 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
     geoms = _geometries(raw, rep)
     usable = ~shapely.is_missing(geoms.to_numpy())
     if not usable.any():
-        raise UnreadableFile(f"{shown}: has no usable polygons (every feature is reported below: "
-                             f"{'; '.join(p.what for p in rep.problems[:3])}).")
+        raise UnreadableFile(_("{file}: has no usable polygons (every feature is reported below: {problems}).").format(
+            file=shown, problems="; ".join(p.what for p in rep.problems[:3])))
     if name_column is not None and name_column not in raw.columns:
-        raise UnreadableFile(f"{shown}: has no column {name_column!r}; its columns are {', '.join(rep.columns)}.")
+        raise UnreadableFile(_("{file}: has no column {column}; its columns are {columns}.").format(
+            file=shown, column=repr(name_column), columns=", ".join(rep.columns)))
     col = name_column or _name_column(raw)
     if col is None:
-        rep.add(None, "", "", "no column of unit names was recognised, so every unit got a code X<row>",
-                f"choose the column holding the names (CLI: --column name=COLUMN; the Data view: Name column) "
-                f"among {', '.join(rep.columns) or 'none'}", severity="warning")
+        rep.add(None, "", "", _("no column of unit names was recognised, so every unit got a code X<row>"),
+                _("choose the column holding the names with {option}, among {columns}").format(
+                    option=option("name_column", "name=COLUMN" if interface() == "cli" else ""),
+                    columns=", ".join(rep.columns) or _("none")), severity="warning")
         names = pd.Series([""] * len(raw), index=raw.index, dtype=object)
     else:
         names = raw[col].astype(object).where(raw[col].notna(), "").map(str)
         for i in raw.index[names.str.len() > limits.max_field_chars]:
-            rep.add(i + 1, col, names[i][:60] + "…", f"the name holds {len(names[i]):,} characters, over the "
-                    f"limit of {limits.max_field_chars:,}", "shorten the name")
+            rep.add(i + 1, col, names[i][:60] + "…",
+                    _("the name holds {n} characters, over the limit of {limit}").format(
+                        n=number(len(names[i])), limit=number(limits.max_field_chars)), _("shorten the name"))
             usable[i] = False
     codes, level = _codes(raw, names, col)
     merged: set[int] = set()
@@ -155,14 +162,15 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
         codes, merged = _locate_wards(codes, names, parent, geoms, pd.Series(usable, index=raw.index), col, rep)
     if col is not None:
         for i in raw.index[codes.isna() & usable]:
-            rep.add(i + 1, col, names[i], f"no official {level} unit of this name (kept with code X{i + 1})",
-                    "check the spelling or set the code by hand", severity="warning")
+            rep.add(i + 1, col, names[i], _("no official {level} of this name (kept with code {code})").format(
+                level=_(LEVELS.get(level, level)), code=f"X{i + 1}"), _("check the spelling or set the code by hand"),
+                severity="warning")
     cand = _candidates(level).set_index("code")
     geoms = _merge_located(codes, merged, geoms, names, col, rep)
     dup = codes.notna() & codes.duplicated(keep=False) & ~raw.index.isin(merged)
     for i in raw.index[dup]:
-        rep.add(i + 1, col, names[i], f"several features match official unit {codes[i]} (kept apart)",
-                "merge the parts into one feature", severity="warning")
+        rep.add(i + 1, col, names[i], _("several features match official unit {code} (kept apart)").format(
+            code=codes[i]), _("merge the parts into one feature"), severity="warning")
     code = pd.Series([c if isinstance(c, str) and not d else f"X{i + 1}" for i, c, d in zip(raw.index, codes, dup,
                                                                                           strict=True)],
                      index=raw.index, dtype=object)
@@ -185,26 +193,27 @@ def _geometries(raw: gpd.GeoDataFrame, rep: ImportReport) -> gpd.GeoSeries:
     missing = geom.isna() | geom.is_empty
     polygonal = geom.geom_type.isin(["Polygon", "MultiPolygon"]) & ~missing
     for i in raw.index[missing]:
-        rep.add(i + 1, "geometry", "", "missing geometry", "draw the unit or drop the row")
+        rep.add(i + 1, "geometry", "", _("missing geometry"), _("draw the unit or drop the row"))
     for i in raw.index[~polygonal & ~missing]:
-        rep.add(i + 1, "geometry", raw.geom_type[i], "not a polygon", "keep only the unit polygons")
+        rep.add(i + 1, "geometry", raw.geom_type[i], _("not a polygon"), _("keep only the unit polygons"))
     geoms = geom.where(polygonal, None).to_crs(settings.DEFAULT_CRS)
     coords_ok = pd.Series(finite(geoms.to_numpy()), index=raw.index)
     for i in raw.index[polygonal & ~coords_ok]:
-        rep.add(i + 1, "geometry", "", "the polygon has coordinates that are not finite numbers (inf or NaN), or "
-                "cannot be placed on the Earth", "check the coordinates and the CRS of the file")
+        rep.add(i + 1, "geometry", "", _("the polygon has coordinates that are not finite numbers (inf or NaN), or "
+                                         "cannot be placed on the Earth"),
+                _("check the coordinates and the CRS of the file"))
     geoms = geoms.where(coords_ok, None)
     invalid = ~shapely.is_missing(geoms.to_numpy()) & ~geoms.is_valid.to_numpy()
     for i in raw.index[invalid]:
-        rep.add(i + 1, "geometry", shapely.is_valid_reason(geoms[i]), "invalid geometry (repaired)",
-                "repaired with make_valid; check the source", severity="repaired")
+        rep.add(i + 1, "geometry", shapely.is_valid_reason(geoms[i]), _("invalid geometry (repaired)"),
+                _("repaired with make_valid; check the source"), severity="repaired")
     geoms[invalid] = geoms[invalid].make_valid().map(
         lambda g: shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]))
     area = gpd.GeoSeries(geoms, crs=settings.DEFAULT_CRS).to_crs(settings.METRIC_CRS).area
     flat = ~shapely.is_missing(geoms.to_numpy()) & ~(area > 0).to_numpy()
     for i in raw.index[flat]:
-        rep.add(i + 1, "geometry", "", "the polygon has no area (degenerate: its points lie on a line or a point)",
-                "draw the unit's outline, or drop the row")
+        rep.add(i + 1, "geometry", "", _("the polygon has no area (degenerate: its points lie on a line or a point)"),
+                _("draw the unit's outline, or drop the row"))
     return geoms.where(~flat, None)
 
 
@@ -235,10 +244,15 @@ def _locate_wards(codes: pd.Series, names: pd.Series, parent: pd.Series | None, 
                               None if districts is None else districts[lost])
     for i, hit in found[found["code"].notna()].iterrows():
         codes[i] = hit["code"]
-        within = f" in district {parent[i]}" if parent is not None and pd.notna(districts[i]) else ""
-        rep.add(i + 1, col, names[i], f"no ward of this name in the register{within} (merged since?): matched by "
-                f"location to {hit['code']} {hit['name']}, which holds {hit['share']:.0%} of its area",
-                "check that this is the ward it became", severity="repaired")
+        if parent is not None and pd.notna(districts[i]):
+            what = _("no ward of this name in the register in district {district} (merged since?): matched by "
+                     "location to {code} {name}, which holds {share} of its area")
+        else:
+            what = _("no ward of this name in the register (merged since?): matched by location to {code} {name}, "
+                     "which holds {share} of its area")
+        rep.add(i + 1, col, names[i], what.format(district=parent[i] if parent is not None else "", code=hit["code"],
+                                                  name=hit["name"], share=percent(100 * hit["share"], 0)),
+                _("check that this is the ward it became"), severity="repaired")
     shared = codes.notna() & codes.duplicated(keep=False)
     located = set(found.index[found["code"].notna()])
     groups = {c for c in codes[shared] if any(i in located for i in codes.index[codes == c])}
@@ -255,6 +269,7 @@ def _merge_located(codes: pd.Series, merged: set[int], geoms: gpd.GeoSeries, nam
         first, *others = rows.tolist()
         geoms[first] = shapely.union_all(geoms[rows.tolist()].to_numpy())
         for i in others:
-            rep.add(i + 1, col, names[i], f"merged with row {first + 1} into unit {code}, as the register merged "
-                    "them", "nothing to do, unless the match by location is wrong", severity="repaired")
+            rep.add(i + 1, col, names[i], _("merged with row {row} into unit {code}, as the register merged "
+                                            "them").format(row=first + 1, code=code),
+                    _("nothing to do, unless the match by location is wrong"), severity="repaired")
     return geoms

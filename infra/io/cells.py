@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from infra import settings
+from infra.i18n import _
 from infra.io.limits import check_time
 from infra.io.names import fold
 from infra.io.report import ImportReport
@@ -100,10 +101,11 @@ def dates(frame: pd.DataFrame, cols: Mapping[str, str], canon: str, rep: ImportR
     given = (raw != "").to_numpy()
     ok = parsed.notna().to_numpy() & (parsed >= lo).to_numpy() & (parsed < hi + pd.Timedelta(days=1)).to_numpy()
     for i in raw.index[given & parsed.isna().to_numpy()]:
-        rep.add(i + 1, cols[canon], raw[i], "not a date", "write dates as YYYY-MM-DD (or DD/MM/YYYY)")
+        rep.add(i + 1, cols[canon], raw[i], _("not a date"), _("write dates as YYYY-MM-DD (or DD/MM/YYYY)"))
     for i in raw.index[given & parsed.notna().to_numpy() & ~ok]:
-        rep.add(i + 1, cols[canon], raw[i], f"a date outside {lo.year}-{hi.year}",
-                "check the year; leave the cell empty for no date (9999-12-31 is not read as 'never')")
+        rep.add(i + 1, cols[canon], raw[i], _("a date outside {first}-{last}").format(
+            first=lo.year, last=hi.year),
+                _("check the year; leave the cell empty for no date (9999-12-31 is not read as 'never')"))
     out[ok] = parsed[ok].astype("datetime64[ns]")
     return out
 
@@ -117,6 +119,6 @@ def numbers(frame: pd.DataFrame, cols: Mapping[str, str], canon: str, rep: Impor
     num = pd.to_numeric(raw, errors="coerce").astype(float)
     bad = (raw != "") & ~(np.isfinite(num) & (num >= lo) & (num <= hi))
     for i in frame.index[bad]:
-        rep.add(i + 1, cols[canon], frame.at[i, cols[canon]], f"not a number in [{lo}, {hi}]",
-                "write a plain number (decimal point or comma)")
+        rep.add(i + 1, cols[canon], frame.at[i, cols[canon]], _("not a number in [{lo}, {hi}]").format(
+            lo=lo, hi=hi), _("write a plain number (decimal point or comma)"))
     return num.where(~bad)

@@ -9,10 +9,14 @@ import numpy as np
 from pyproj import Transformer
 
 from infra import settings
+from infra.i18n import N_
 
 #: VN-2000 grids users bring: the Hanoi local zone (TM-3, central meridian 105°, k = 0.9999,
 #: EPSG:5897) and VN-2000 / UTM 48N (EPSG:3405).
 VN2000_CRS: dict[str, str] = {"vn2000_local": "EPSG:5897", "vn2000_utm48": "EPSG:3405"}
+#: The grids' names for people (msgids), in the import form's choice.
+GRID_LABELS: dict[str, str] = {"vn2000_local": N_("VN-2000, Hanoi local zone (EPSG:5897)"),
+                               "vn2000_utm48": N_("VN-2000, UTM zone 48N (EPSG:3405)")}
 #: Rough extent of Hanoi (lon_min, lat_min, lon_max, lat_max) with a small margin.
 HANOI_BBOX: tuple[float, float, float, float] = (105.25, 20.53, 106.05, 21.42)
 

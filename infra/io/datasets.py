@@ -16,6 +16,7 @@ import pyogrio
 
 from infra import settings
 from infra.dataset import Dataset, Provenance
+from infra.i18n import _
 from infra.io.vector import check_geopackage
 
 #: Fixed timestamp written into GeoPackages so that two builds give identical files.
@@ -115,7 +116,8 @@ def read_dataset(directory: Path | None = None, *, targets: Path | None = None) 
     directory = settings.DEFAULT_GEO_DIR if directory is None else Path(directory)
     gpkg = directory / settings.DEFAULT_GPKG.name
     if not gpkg.exists():
-        raise FileNotFoundError(f"{gpkg} not found — run `telecom-tracker build-default-data` to create it")
+        raise FileNotFoundError(_("{file} not found — run `telecom-tracker build-default-data` to create it").format(
+            file=gpkg))
     check_geopackage(gpkg, str(gpkg))  # a folder given by a user: GDAL opens only a real GeoPackage's tables
     if targets is None:
         local = directory / settings.DEFAULT_TARGETS.name

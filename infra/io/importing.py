@@ -18,12 +18,13 @@ import shapely
 
 from infra import settings
 from infra.dataset import Dataset
+from infra.i18n import _
 from infra.io.boundaries import read_boundaries
 from infra.io.inventory import read_radios, read_sites
 from infra.io.limits import Limits, deadline
 from infra.io.opencellid import read_opencellid
 from infra.io.population import read_population
-from infra.io.report import ImportReport, UnreadableFile
+from infra.io.report import ImportReport, UnreadableFile, kind_label
 from infra.io.targets import read_targets_file
 
 Kind = Literal["boundaries", "sites", "radios", "opencellid", "targets", "population"]
@@ -85,7 +86,7 @@ def import_file(path: Path, kind: Kind, *, base: Dataset | None = None, limits: 
         For an unknown kind.
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise ValueError(_("unknown kind {kind}; use one of {kinds}").format(kind=repr(kind), kinds=", ".join(KINDS)))
     path = Path(path)
     limits = limits or Limits()
     shown = display_name(name or path.name)
@@ -95,8 +96,9 @@ def import_file(path: Path, kind: Kind, *, base: Dataset | None = None, limits: 
     except UnreadableFile:
         raise
     except Exception as exc:  # a file no importer foresaw: one clear error, never a traceback or its text
-        raise UnreadableFile(f"{shown}: cannot be imported as {kind}: its content is not what a {kind} file holds "
-                             f"({type(exc).__name__}). Check it opens in Excel or QGIS, and save it again.") from exc
+        raise UnreadableFile(_("{file}: cannot be imported as {kind}: its content is not what such a file holds "
+                               "({error}). Check it opens in Excel or QGIS, and save it again.").format(
+            file=shown, kind=kind_label(kind), error=type(exc).__name__)) from exc
 
 
 def import_upload(name: str, data: bytes, kind: Kind, *, base: Dataset | None = None,

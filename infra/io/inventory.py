@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
+from infra.i18n import _, interface, option
 from infra.io.cells import FALSE, MAST_NAMES, TRUE, by_value, dates, numbers, operator_of, technology_of
 from infra.io.coords import in_hanoi, parse_angle, vn2000_to_lonlat
 from infra.io.limits import Limits
@@ -51,6 +52,13 @@ RADIO_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _grid_option() -> str:
+    """Where the VN-2000 grid is chosen: ``--grid vn2000_local or vn2000_utm48`` (CLI), the form's field (app)."""
+    if interface() == "cli":
+        return _("{a} or {b}").format(a=option("grid", "vn2000_local"), b="vn2000_utm48")
+    return option("grid")
+
+
 def _angles(text: pd.Series) -> np.ndarray:
     """Decimal degrees per cell: plain numbers at once, DMS and the rest one by one (NaN where not an angle)."""
     out = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(float, copy=True)
@@ -69,37 +77,37 @@ def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport, 
         lat, lon = _angles(frame[cols["lat"]]), _angles(frame[cols["lon"]])
         for i in np.flatnonzero(~(np.isfinite(lat) & np.isfinite(lon))):
             col = cols["lat"] if not np.isfinite(lat[i]) else cols["lon"]
-            rep.add(rows[i], col, frame[col].iloc[i], "not a coordinate",
-                    "write decimal degrees (21.0285) or DMS (21°01'42.6\"N)")
+            rep.add(rows[i], col, frame[col].iloc[i], _("not a coordinate"),
+                    _("write decimal degrees (21.0285) or DMS (21°01'42.6\"N)"))
         swapped = ~in_hanoi(lon, lat) & in_hanoi(lat, lon)
         for i in np.flatnonzero(swapped):
-            rep.add(rows[i], f"{cols['lat']}/{cols['lon']}", f"{lat[i]}, {lon[i]}", "latitude and longitude swapped",
-                    "swapped back; check the column order of the source", severity="repaired")
+            rep.add(rows[i], f"{cols['lat']}/{cols['lon']}", f"{lat[i]}, {lon[i]}", _("latitude and longitude swapped"),
+                    _("swapped back; check the column order of the source"), severity="repaired")
         lon, lat = np.where(swapped, lat, lon), np.where(swapped, lon, lat)
     elif "x" in cols and "y" in cols:
         x = pd.to_numeric(frame[cols["x"]].str.replace(",", "."), errors="coerce").to_numpy(float)
         y = pd.to_numeric(frame[cols["y"]].str.replace(",", "."), errors="coerce").to_numpy(float)
         swapped = (x < 1e6) & (y > 1e6)  # VN-2000 X is the northing (~2.3e6 in Hanoi)
         for i in np.flatnonzero(swapped):
-            rep.add(rows[i], f"{cols['x']}/{cols['y']}", f"{x[i]}, {y[i]}", "X (northing) and Y (easting) swapped",
-                    "swapped back; in VN-2000 X is the northing", severity="repaired")
+            rep.add(rows[i], f"{cols['x']}/{cols['y']}", f"{x[i]}, {y[i]}", _("X (northing) and Y (easting) swapped"),
+                    _("swapped back; in VN-2000 X is the northing"), severity="repaired")
         x, y = np.where(swapped, y, x), np.where(swapped, x, y)
         ok = np.isfinite(x) & np.isfinite(y)
         lon[ok], lat[ok] = vn2000_to_lonlat(x[ok], y[ok], grid)
         for i in np.flatnonzero(~ok):
-            rep.add(rows[i], cols["x"], frame[cols["x"]].iloc[i], "not a VN-2000 coordinate",
-                    "write X (northing) and Y (easting) in metres")
+            rep.add(rows[i], cols["x"], frame[cols["x"]].iloc[i], _("not a VN-2000 coordinate"),
+                    _("write X (northing) and Y (easting) in metres"))
     else:
-        raise UnreadableFile(f"{rep.file}: has no coordinate columns; add lat/lon (or vĩ độ/kinh độ) or VN-2000 x/y "
-                             f"columns, or map yours with --column lat=... --column lon=...; its columns are "
-                             f"{list(frame.columns)}")
+        raise UnreadableFile(_("{file}: has no coordinate columns; add lat/lon (or vĩ độ/kinh độ) or VN-2000 x/y "
+                               "columns, or map yours with {option}; its columns are {columns}").format(
+            file=rep.file, option=option("column", "lat=... --column lon=..."), columns=list(frame.columns)))
     finite = np.isfinite(lon) & np.isfinite(lat)
     outside = finite & ~in_hanoi(lon, lat)
     if territory is not None:  # the dataset's own territory, not just the rough extent
         outside |= finite & ~shapely.contains_xy(territory, np.nan_to_num(lon), np.nan_to_num(lat))
     for i in np.flatnonzero(outside):
-        rep.add(rows[i], cols.get("lat", cols.get("x", "")), f"{lat[i]:.5f}, {lon[i]:.5f}", "point outside Hanoi",
-                "check the coordinates (and the VN-2000 zone: --grid vn2000_local or vn2000_utm48)")
+        rep.add(rows[i], cols.get("lat", cols.get("x", "")), f"{lat[i]:.5f}, {lon[i]:.5f}", _("point outside Hanoi"),
+                _("check the coordinates (and the VN-2000 zone: {option})").format(option=_grid_option()))
     return lon, lat
 
 
@@ -142,22 +150,25 @@ def read_sites(path: Path, *, columns: Mapping[str, str] | None = None, grid: st
     frame = _described(table, rep)
     cols = map_columns(frame, SITE_ALIASES, columns)
     if "site_id" not in cols:
-        raise UnreadableFile(f"{rep.file}: no site id column (e.g. 'site_id' or 'Mã trạm'); columns are "
-                             f"{list(frame.columns)} — rename one or pass a column mapping")
+        raise UnreadableFile(_("{file}: no site id column (e.g. 'site_id' or 'Mã trạm'); columns are {columns} — "
+                               "rename one or map it with {option}").format(
+            file=rep.file, columns=list(frame.columns), option=option("column", "site_id=COLUMN")))
     ids = frame[cols["site_id"]]
     for i in frame.index[ids == ""]:
-        rep.add(i + 1, cols["site_id"], "", "empty site id", "give every site an id")
+        rep.add(i + 1, cols["site_id"], "", _("empty site id"), _("give every site an id"))
     for i in frame.index[ids.duplicated() & (ids != "")]:
-        rep.add(i + 1, cols["site_id"], ids[i], "duplicate site id (first occurrence kept)", "make site ids unique")
+        rep.add(i + 1, cols["site_id"], ids[i], _("duplicate site id (first occurrence kept)"),
+                _("make site ids unique"))
     lon, lat = _positions(frame, cols, rep, grid, territory)
     mast = frame[cols["mast_class"]] if "mast_class" in cols else pd.Series("", index=frame.index)
     mast_class = by_value(mast, lambda v: MAST_NAMES.get(fold(v, strip_prefix=False)))
     for i in frame.index[mast_class.isna()]:
-        rep.add(i + 1, cols["mast_class"], mast[i], "unknown mast class (imported as 'unknown')",
-                f"use one of {', '.join(settings.MAST_CLASSES)}", severity="repaired")
+        rep.add(i + 1, cols["mast_class"], mast[i], _("unknown mast class (imported as 'unknown')"),
+                _("use one of {values}").format(values=", ".join(settings.MAST_CLASSES)), severity="repaired")
     built, removed = dates(frame, cols, "built_on", rep), dates(frame, cols, "removed_on", rep)
     for i in frame.index[removed < built]:
-        rep.add(i + 1, cols["removed_on"], frame.at[i, cols["removed_on"]], "removed before built", "check the dates")
+        rep.add(i + 1, cols["removed_on"], frame.at[i, cols["removed_on"]], _("removed before built"),
+                _("check the dates"))
     sites = gpd.GeoDataFrame({
         "site_id": ids, "name": frame[cols["name"]] if "name" in cols else ids,
         "owner": frame[cols["owner"]] if "owner" in cols else "",
@@ -201,27 +212,30 @@ def read_radios(path: Path, *, columns: Mapping[str, str] | None = None, site_id
     cols = map_columns(frame, RADIO_ALIASES, columns)
     missing = [c for c in ("site_id", "operator", "technology") if c not in cols]
     if missing:
-        raise UnreadableFile(f"{rep.file}: no {', '.join(missing)} column; columns are {list(frame.columns)} — "
-                             "rename them or pass a column mapping")
+        raise UnreadableFile(_("{file}: no {missing} column; columns are {columns} — rename them or map them with "
+                               "{option}").format(file=rep.file, missing=", ".join(missing),
+                                                  columns=list(frame.columns),
+                                                  option=option("column", f"{missing[0]}=COLUMN")))
     op = by_value(frame[cols["operator"]], operator_of)
     for i in frame.index[op.isna()]:
-        rep.add(i + 1, cols["operator"], frame.at[i, cols["operator"]], "unknown operator",
-                f"use one of {', '.join(settings.OPERATORS)} or an MCC 452 network code")
+        rep.add(i + 1, cols["operator"], frame.at[i, cols["operator"]], _("unknown operator"),
+                _("use one of {values} or an MCC 452 network code").format(values=", ".join(settings.OPERATORS)))
     tech = by_value(frame[cols["technology"]], technology_of)
     for i in frame.index[tech.isna()]:
-        rep.add(i + 1, cols["technology"], frame.at[i, cols["technology"]], "unknown technology",
-                "use 2G/3G/4G/5G (or GSM/UMTS/LTE/NR)")
+        rep.add(i + 1, cols["technology"], frame.at[i, cols["technology"]], _("unknown technology"),
+                _("use 2G/3G/4G/5G (or GSM/UMTS/LTE/NR)"))
     if site_ids is not None:
         known = pd.Index(list(site_ids)).get_indexer(frame[cols["site_id"]].to_numpy(dtype=object)) >= 0
         for i in frame.index[~known]:
-            rep.add(i + 1, cols["site_id"], frame.at[i, cols["site_id"]], "unknown site",
-                    "import the site first or fix the id")
+            rep.add(i + 1, cols["site_id"], frame.at[i, cols["site_id"]], _("unknown site"),
+                    _("import the site first or fix the id"))
     on, off = dates(frame, cols, "on_date", rep), dates(frame, cols, "off_date", rep)
     for i in frame.index[off < on]:
-        rep.add(i + 1, cols["off_date"], frame.at[i, cols["off_date"]], "off date before on date", "check the dates")
+        rep.add(i + 1, cols["off_date"], frame.at[i, cols["off_date"]], _("off date before on date"),
+                _("check the dates"))
     pilot = frame[cols["pilot"]].str.lower() if "pilot" in cols else pd.Series("", index=frame.index)
     for i in frame.index[~pilot.isin(TRUE | FALSE)]:
-        rep.add(i + 1, cols["pilot"], pilot[i], "not true/false", "write true/false (or 1/0)")
+        rep.add(i + 1, cols["pilot"], pilot[i], _("not true/false"), _("write true/false (or 1/0)"))
     radios = pd.DataFrame({
         "site_id": frame[cols["site_id"]], "operator": op, "technology": tech,
         "band_mhz": numbers(frame, cols, "band_mhz", rep, lo=1, hi=100_000), "on_date": on, "off_date": off,

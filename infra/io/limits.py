@@ -21,6 +21,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from infra import i18n
+from infra.i18n import _
 from infra.io.report import UnreadableFile
 
 #: Largest file accepted (bytes), compressed or not. CLI: ``--max-mb``.
@@ -73,19 +75,42 @@ class Limits:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-#: Where each limit is raised, named in every refusal.
-HOW_TO_RAISE: dict[str, str] = {
-    "max_bytes": "--max-mb (setting infra.io.limits.MAX_UPLOAD_BYTES)",
-    "max_unpacked_bytes": "--max-unpacked-mb (setting infra.io.limits.MAX_UNPACKED_BYTES)",
-    "max_excel_unpacked_bytes": "--max-excel-mb (setting infra.io.limits.MAX_EXCEL_UNPACKED_BYTES), or save the "
-                                "sheet as CSV UTF-8, read ten times faster",
-    "max_members": "setting infra.io.limits.MAX_ARCHIVE_MEMBERS",
-    "max_rows": "--max-rows (setting infra.io.limits.MAX_ROWS)",
-    "max_columns": "--max-columns (setting infra.io.limits.MAX_COLUMNS)",
-    "max_field_chars": "setting infra.io.limits.MAX_FIELD_CHARS",
-    "max_header_bytes": "setting infra.io.limits.MAX_HEADER_BYTES",
-    "max_seconds": "--max-seconds (setting infra.io.limits.MAX_SECONDS)",
+#: Where each limit is raised, named in every refusal: the CLI's option (a key of :data:`infra.i18n.OPTIONS`, or
+#: ``None``) and the setting.
+HOW_TO_RAISE: dict[str, tuple[str | None, str]] = {
+    "max_bytes": ("max_mb", "MAX_UPLOAD_BYTES"),
+    "max_unpacked_bytes": ("max_unpacked_mb", "MAX_UNPACKED_BYTES"),
+    "max_excel_unpacked_bytes": ("max_excel_mb", "MAX_EXCEL_UNPACKED_BYTES"),
+    "max_members": (None, "MAX_ARCHIVE_MEMBERS"),
+    "max_rows": ("max_rows", "MAX_ROWS"),
+    "max_columns": ("max_columns", "MAX_COLUMNS"),
+    "max_field_chars": (None, "MAX_FIELD_CHARS"),
+    "max_header_bytes": (None, "MAX_HEADER_BYTES"),
+    "max_seconds": ("max_seconds", "MAX_SECONDS"),
 }
+
+
+def how_to_raise(limit: str) -> str:
+    """Where the limit ``limit`` is raised, for the interface in use (the CLI's option, or the app's setting).
+
+    Examples
+    --------
+    >>> how_to_raise("max_bytes")
+    '--max-mb (setting infra.io.limits.MAX_UPLOAD_BYTES)'
+    >>> with i18n.language("en", "app"):
+    ...     how_to_raise("max_bytes")
+    'the setting infra.io.limits.MAX_UPLOAD_BYTES (ask whoever runs the app)'
+    """
+    option, setting = HOW_TO_RAISE[limit]
+    setting = f"infra.io.limits.{setting}"
+    if i18n.interface() == "app":
+        text = _("the setting {setting} (ask whoever runs the app)").format(setting=setting)
+    else:
+        text = _("setting {setting}").format(setting=setting)
+        text = f"{i18n.option(option)} ({text})" if option else text
+    if limit == "max_excel_unpacked_bytes":
+        text += _(", or save the sheet as CSV UTF-8, read ten times faster")
+    return text
 
 
 def refuse(name: str, limit: str, what: str) -> UnreadableFile:
@@ -98,9 +123,10 @@ def refuse(name: str, limit: str, what: str) -> UnreadableFile:
     limit
         The field of :class:`Limits` that is exceeded.
     what
-        A whole sentence saying what is over the limit.
+        A whole sentence saying what is over the limit (in the current language).
     """
-    return UnreadableFile(f"{name}: {what} Split the file, or raise the limit with {HOW_TO_RAISE[limit]}.")
+    return UnreadableFile(_("{file}: {what} Split the file, or raise the limit with {how}.").format(
+        file=name, what=what, how=how_to_raise(limit)))
 
 
 class ImportTimeout(UnreadableFile):
@@ -131,6 +157,7 @@ def check_time() -> None:
     """
     current = _DEADLINE.get()
     if current is not None and time.monotonic() > current[0]:
-        _, seconds, name = current
-        raise ImportTimeout(f"{name}: reading it took longer than the limit of {seconds:.0f} s, and was stopped. "
-                            f"Split the file, or raise the limit with {HOW_TO_RAISE['max_seconds']}.")
+        _deadline, seconds, name = current
+        raise ImportTimeout(_("{file}: reading it took longer than the limit of {seconds} s, and was stopped. Split "
+                              "the file, or raise the limit with {how}.").format(
+            file=name, seconds=f"{seconds:.0f}", how=how_to_raise("max_seconds")))

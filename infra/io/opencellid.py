@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from infra import settings
+from infra.i18n import _, number
 from infra.io.cells import by_value, operator_of, technology_of
 from infra.io.coords import in_hanoi
 from infra.io.limits import Limits
@@ -76,30 +77,33 @@ def read_opencellid(path: Path, *, group_m: float = 30.0, limits: Limits | None 
     frame, rep = _frame(path, name or path.name, limits)
     missing = [c for c in ("radio", "mcc", "net", "lon", "lat") if c not in frame.columns]
     if missing:
-        raise UnreadableFile(f"{rep.file}: not an OpenCelliD export (no {', '.join(missing)} column)")
+        raise UnreadableFile(_("{file}: not an OpenCelliD export (no {missing} column)").format(
+            file=rep.file, missing=", ".join(missing)))
     rows = frame.index.to_numpy() + 1
     vn = (frame["mcc"] == "452").to_numpy()
     for i in np.flatnonzero(~vn):
-        rep.add(rows[i], "mcc", frame["mcc"].iloc[i], "cell of another country (skipped)",
-                "export Vietnam (MCC 452) only")
+        rep.add(rows[i], "mcc", frame["mcc"].iloc[i], _("cell of another country (skipped)"),
+                _("export Vietnam (MCC 452) only"))
     op = by_value(frame["net"], operator_of)
     tech = by_value(frame["radio"], technology_of)
     for i in np.flatnonzero(vn & op.isna().to_numpy()):
-        rep.add(rows[i], "net", frame["net"].iloc[i], "unknown network code", "MCC 452 codes are 01, 02, 04, 05, 07")
+        rep.add(rows[i], "net", frame["net"].iloc[i], _("unknown network code"),
+                _("MCC 452 codes are 01, 02, 04, 05, 07"))
     for i in np.flatnonzero(vn & tech.isna().to_numpy()):
-        rep.add(rows[i], "radio", frame["radio"].iloc[i], "unknown radio", "use GSM, UMTS, LTE or NR")
+        rep.add(rows[i], "radio", frame["radio"].iloc[i], _("unknown radio"), _("use GSM, UMTS, LTE or NR"))
     lon, lat = _number(frame, "lon"), _number(frame, "lat")
     located = np.isfinite(lon) & np.isfinite(lat)
     for i in np.flatnonzero(vn & ~located):
-        rep.add(rows[i], "lat", f"{frame['lat'].iloc[i]}, {frame['lon'].iloc[i]}", "not a coordinate",
-                "write lon and lat in decimal degrees")
+        rep.add(rows[i], "lat", f"{frame['lat'].iloc[i]}, {frame['lon'].iloc[i]}", _("not a coordinate"),
+                _("write lon and lat in decimal degrees"))
     for i in np.flatnonzero(vn & located & ~in_hanoi(lon, lat)):
-        rep.add(rows[i], "lat", f"{lat[i]}, {lon[i]}", "cell outside Hanoi (skipped)", "export the Hanoi area only")
+        rep.add(rows[i], "lat", f"{lat[i]}, {lon[i]}", _("cell outside Hanoi (skipped)"),
+                _("export the Hanoi area only"))
     reach = _number(frame, "range")
     given = (frame["range"] != "").to_numpy() if "range" in frame.columns else np.zeros(len(frame), bool)
     for i in np.flatnonzero(vn & given & ~((reach >= RANGE_M[0]) & (reach <= RANGE_M[1]))):
-        rep.add(rows[i], "range", frame["range"].iloc[i], f"not a range in metres in [{RANGE_M[0]:.0f}, "
-                f"{RANGE_M[1]:,.0f}]", "leave it empty to use the coverage model")
+        rep.add(rows[i], "range", frame["range"].iloc[i], _("not a range in metres in [{lo}, {hi}]").format(
+            lo=number(RANGE_M[0]), hi=number(RANGE_M[1])), _("leave it empty to use the coverage model"))
     created = _created(frame, rows, vn, rep)
     keep = ~frame.index.isin([r - 1 for r in rep.rejected_rows()])
     cells = pd.DataFrame({"operator": op, "technology": tech, "lon": lon, "lat": lat, "on_date": created,
@@ -112,8 +116,8 @@ def _created(frame: pd.DataFrame, rows: np.ndarray, vn: np.ndarray, rep: ImportR
     """``created`` (unix seconds) as dates in :data:`infra.settings.IMPORT_DATES`; NaT where missing."""
     out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     if "created" not in frame.columns:
-        rep.add(None, "created", "", "no 'created' column, so every cell counts as on air at every date",
-                "export the cells with their 'created' time", severity="warning")
+        rep.add(None, "created", "", _("no 'created' column, so every cell counts as on air at every date"),
+                _("export the cells with their 'created' time"), severity="warning")
         return out
     seconds = _number(frame, "created")
     lo, hi = (pd.Timestamp(d).timestamp() for d in settings.IMPORT_DATES)
@@ -121,8 +125,8 @@ def _created(frame: pd.DataFrame, rows: np.ndarray, vn: np.ndarray, rep: ImportR
     ok = np.isfinite(seconds) & (seconds >= lo) & (seconds <= hi)
     first, last = (d.year for d in settings.IMPORT_DATES)
     for i in np.flatnonzero(vn & given & ~ok):
-        rep.add(rows[i], "created", frame["created"].iloc[i], f"not a time in {first}-{last} (unix seconds)",
-                "export 'created' as unix seconds, or leave it empty")
+        rep.add(rows[i], "created", frame["created"].iloc[i], _("not a time in {first}-{last} (unix seconds)").format(
+            first=first, last=last), _("export 'created' as unix seconds, or leave it empty"))
     out[ok] = pd.to_datetime(seconds[ok], unit="s").normalize()
     return out
 
@@ -136,7 +140,7 @@ def _sites(cells: pd.DataFrame, group_m: float) -> tuple[gpd.GeoDataFrame, pd.Da
     for operator, idx in cells.groupby("operator").indices.items():
         pairs = cKDTree(xy[idx]).query_pairs(group_m, output_type="ndarray")  # no Python set of pairs
         graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(idx), len(idx)))
-        _, label = connected_components(graph, directed=False)
+        _count, label = connected_components(graph, directed=False)
         site_ids[idx] = [f"OCID-{operator}-{k + 1:05d}" for k in label]
         groups.append(pd.DataFrame({"site_id": site_ids[idx], "lon": xy[idx, 0], "lat": xy[idx, 1],
                                     "built_on": cells["on_date"].to_numpy()[idx], "owner": operator}))

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
+from infra.i18n import _, number, option
 from infra.io.coords import parse_angle
 from infra.io.limits import Limits
 from infra.io.report import ImportReport, UnreadableFile
@@ -71,13 +72,13 @@ def read_population(path: Path, *, columns: Mapping[str, str] | None = None, par
         rep.parts, rep.part, rep.columns = table.parts, table.part, table.columns
         cols = map_columns(frame, POPULATION_ALIASES, columns)
         if "lat" not in cols or "lon" not in cols:
-            raise UnreadableFile(f"{rep.file}: a table of cell centres needs 'lat' and 'lon' columns; "
-                                 f"columns are {list(frame.columns)}")
+            raise UnreadableFile(_("{file}: a table of cell centres needs 'lat' and 'lon' columns; columns are "
+                                   "{columns}").format(file=rep.file, columns=list(frame.columns)))
         lat = frame[cols["lat"]].map(parse_angle).to_numpy(float)
         lon = frame[cols["lon"]].map(parse_angle).to_numpy(float)
         geom = shapely.points(np.nan_to_num(lon, posinf=0, neginf=0), np.nan_to_num(lat, posinf=0, neginf=0))
         located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-        where, fix = f"{cols['lat']}/{cols['lon']}", "write decimal degrees, e.g. 21.0285 and 105.8542"
+        where, fix = f"{cols['lat']}/{cols['lon']}", _("write decimal degrees, e.g. 21.0285 and 105.8542")
         crs = "EPSG:4326"
     else:
         with tempfile.TemporaryDirectory() as tmp:
@@ -92,22 +93,23 @@ def read_population(path: Path, *, columns: Mapping[str, str] | None = None, par
             shapely.get_type_id(geom), [shapely.GeometryType.POINT, shapely.GeometryType.POLYGON,
                                         shapely.GeometryType.MULTIPOLYGON])
         located &= finite(geom)
-        where, fix = "geometry", "give each cell a polygon or a point"
+        where, fix = "geometry", _("give each cell a polygon or a point")
         crs = frame.crs
     if "population" not in cols:
-        raise UnreadableFile(f"{rep.file}: no population column (population, pop, dân số…); columns are "
-                             f"{[c for c in frame.columns if c != 'geometry']}; name yours with "
-                             "--column population=<column>")
+        raise UnreadableFile(_("{file}: no population column (population, pop, dân số…); columns are {columns}; "
+                               "name yours with {option}").format(
+            file=rep.file, columns=[c for c in frame.columns if c != "geometry"],
+            option=option("column", "population=<column>")))
     rows = frame.index.to_numpy() + 1
     raw = frame[cols["population"]]
     people = pd.to_numeric(raw.astype(str).str.replace(",", ".").str.strip(), errors="coerce").to_numpy(float)
     most = settings.MAX_PEOPLE_PER_ROW
     counted = np.isfinite(people) & (people >= 0) & (people <= most)
     for i in np.flatnonzero(~counted):
-        rep.add(rows[i], cols["population"], raw.iloc[i], f"not a number of people in [0, {most:,.0f}]",
-                "write a plain number ≥ 0 (0 for an empty cell)")
+        rep.add(rows[i], cols["population"], raw.iloc[i], _("not a number of people in [0, {most}]").format(
+            most=number(most)), _("write a plain number ≥ 0 (0 for an empty cell)"))
     for i in np.flatnonzero(~located):
-        rep.add(rows[i], where, "", "no usable location", fix)
+        rep.add(rows[i], where, "", _("no usable location"), fix)
     keep = counted & located
     grid = gpd.GeoDataFrame({"population": people[keep]}, geometry=geom[keep], crs=crs)
     return grid.to_crs(4326), rep

@@ -11,11 +11,39 @@ from typing import Literal
 
 import pandas as pd
 
+from infra.i18n import N_, _
+
 Severity = Literal["rejected", "repaired", "warning"]
 
-#: How rows are numbered in every report (the CLI and the app print it with the report).
-ROW_CONVENTION: str = ("Rows are counted from the first data row (row 1), the header line not counted: in a "
+#: Kind of file → its name for people (msgids).
+KIND_LABELS: dict[str, str] = {"boundaries": N_("boundaries"), "sites": N_("sites"), "radios": N_("radios"),
+                               "opencellid": N_("OpenCelliD export"), "targets": N_("targets"),
+                               "population": N_("population")}
+
+
+def kind_label(kind: str) -> str:
+    """A kind of file for people, in the current language (``opencellid`` → "OpenCelliD export")."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else str(kind)
+
+#: How rows are numbered in every report (the CLI and the app print it with the report); a msgid, shown with
+#: :func:`row_convention` in the current language.
+ROW_CONVENTION: str = N_("Rows are counted from the first data row (row 1), the header line not counted: in a "
                        "spreadsheet, row N of this report is sheet row N + 1; in a GIS file it is feature N.")
+#: Severity → its name for people (msgids).
+SEVERITIES: dict[str, str] = {"rejected": N_("rejected"), "repaired": N_("repaired"), "warning": N_("warning")}
+#: Column of :meth:`ImportReport.frame` → its header for people (msgids).
+HEADERS: dict[str, str] = {"file": N_("File"), "row": N_("Row"), "column": N_("Column"), "value": N_("Value"),
+                           "what": N_("What is wrong"), "fix": N_("How to fix it"), "severity": N_("Outcome")}
+
+
+def row_convention() -> str:
+    """:data:`ROW_CONVENTION` in the current language."""
+    return _(ROW_CONVENTION)
+
+
+def severity_label(severity: str) -> str:
+    """A severity for people, in the current language."""
+    return _(SEVERITIES[severity]) if severity in SEVERITIES else str(severity)
 
 
 @dataclass(frozen=True)
@@ -51,10 +79,10 @@ class RowProblem:
     severity: Severity = "rejected"
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        col = f", column '{self.column}'" if self.column else ""
-        val = f" (value {self.value!r})" if self.value != "" else ""
-        return f"{self.file}: {where}{col}{val}: {self.what} — {self.fix} [{self.severity}]"
+        where = _("row {row}").format(row=self.row) if self.row is not None else _("file")
+        col = ", " + _("column '{column}'").format(column=self.column) if self.column else ""
+        val = " (" + _("value {value}").format(value=repr(self.value)) + ")" if self.value != "" else ""
+        return f"{self.file}: {where}{col}{val}: {self.what} — {self.fix} [{severity_label(self.severity)}]"
 
 
 @dataclass
@@ -124,19 +152,26 @@ class ImportReport:
         cols = ["file", "row", "column", "value", "what", "fix", "severity"]
         return pd.DataFrame([p.__dict__ for p in self.problems], columns=cols)
 
+    def table(self) -> pd.DataFrame:
+        """:meth:`frame` for people: headers and outcomes in the current language (the values as in the file)."""
+        out = self.frame()
+        out["severity"] = [severity_label(s) for s in out["severity"]]
+        return out.rename(columns={c: _(h) for c, h in HEADERS.items()})
+
     def summary(self) -> str:
         """One line of counts."""
-        return (f"{self.file} ({self.kind}): read {self.read}, imported {self.imported} "
-                f"(repaired {self.repaired}), rejected {self.rejected}")
+        return _("{file} ({kind}): read {read}, imported {imported} (repaired {repaired}), rejected {rejected}").format(
+            file=self.file, kind=kind_label(self.kind), read=self.read, imported=self.imported,
+            repaired=self.repaired, rejected=self.rejected)
 
     def text(self, *, limit: int = 200) -> str:
         """The summary, the row convention when rows are named, and up to ``limit`` problems, one per line."""
         lines = [self.summary()]
         if any(p.row is not None for p in self.problems):
-            lines.append(ROW_CONVENTION)
+            lines.append(row_convention())
         lines += [f"  - {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
-            lines.append(f"  … and {len(self.problems) - limit} more problems")
+            lines.append("  " + _("… and {n} more problems").format(n=len(self.problems) - limit))
         return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from infra.i18n import _, number
 from infra.io.limits import Limits, check_time, refuse
 from infra.io.report import UnreadableFile
 
@@ -31,11 +32,11 @@ def check_size(path: Path, *, limits: Limits | None = None, name: str | None = N
     limits = limits or Limits()
     name = name or path.name
     if not path.is_file():
-        raise UnreadableFile(f"{name}: file not found")
+        raise UnreadableFile(_("{file}: file not found").format(file=name))
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise refuse(name, "max_bytes", f"{size / 2**20:.1f} MB is over the upload limit of "
-                                        f"{limits.max_bytes / 2**20:.0f} MB.")
+        raise refuse(name, "max_bytes", _("{size} MB is over the upload limit of {limit} MB.").format(
+            size=number(size / 2**20, 1), limit=number(limits.max_bytes / 2**20)))
 
 
 def zip_members(archive: Path, *, limits: Limits | None = None, name: str | None = None) -> list[zipfile.ZipInfo]:
@@ -52,23 +53,26 @@ def zip_members(archive: Path, *, limits: Limits | None = None, name: str | None
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableFile(f"{name}: is not a readable zip archive; make it again with a zip tool.") from exc
+        raise UnreadableFile(_("{file}: is not a readable zip archive; make it again with a zip tool.").format(
+            file=name)) from exc
     if len(members) > limits.max_members:
-        raise refuse(name, "max_members", f"the archive holds {len(members):,} members, over the limit of "
-                                          f"{limits.max_members:,}.")
+        raise refuse(name, "max_members", _("the archive holds {n} members, over the limit of {limit}.").format(
+            n=number(len(members)), limit=number(limits.max_members)))
     total = sum(m.file_size for m in members)
     if total > limits.max_unpacked_bytes:
-        raise refuse(name, "max_unpacked_bytes", f"the archive unpacks to {total / 2**20:,.0f} MB, over the limit "
-                                                 f"of {limits.max_unpacked_bytes / 2**20:,.0f} MB.")
+        raise refuse(name, "max_unpacked_bytes", _("the archive unpacks to {size} MB, over the limit of {limit} "
+                                                   "MB.").format(size=number(total / 2**20),
+                                                                 limit=number(limits.max_unpacked_bytes / 2**20)))
     for m in members:
         parts = PurePosixPath(m.filename.replace("\\", "/"))
         is_link = (m.external_attr >> 16) & 0o170000 == 0o120000
         if parts.is_absolute() or ".." in parts.parts or is_link or ":" in m.filename:
-            raise UnreadableFile(f"{name}: the member {m.filename!r} is unsafe (an absolute path, '..', a drive "
-                                 "or a link); make the archive again from the files themselves.")
+            raise UnreadableFile(_("{file}: the member {member} is unsafe (an absolute path, '..', a drive or a "
+                                   "link); make the archive again from the files themselves.").format(
+                file=name, member=repr(m.filename)))
         if m.flag_bits & 0x1:
-            raise UnreadableFile(f"{name}: the member {m.filename!r} is protected by a password; make the "
-                                 "archive again without a password.")
+            raise UnreadableFile(_("{file}: the member {member} is protected by a password; make the archive "
+                                   "again without a password.").format(file=name, member=repr(m.filename)))
     return members
 
 
@@ -91,7 +95,8 @@ def safe_extract(archive: Path, target: Path, *, limits: Limits | None = None,
                 continue
             dest = (root / Path(*PurePosixPath(m.filename.replace("\\", "/")).parts)).resolve()
             if root not in dest.parents:
-                raise UnreadableFile(f"{name}: the member {m.filename!r} would be written outside its folder.")
+                raise UnreadableFile(_("{file}: the member {member} would be written outside its folder.").format(
+                    file=name, member=repr(m.filename)))
             dest.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with zf.open(m) as src, open(dest, "wb") as out:
@@ -99,8 +104,9 @@ def safe_extract(archive: Path, target: Path, *, limits: Limits | None = None,
                         out.write(chunk)
                         check_time()
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-                raise UnreadableFile(f"{name}: the member {m.filename!r} is damaged or compressed in a way this "
-                                     "tool does not read; make the archive again with deflate.") from exc
+                raise UnreadableFile(_("{file}: the member {member} is damaged or compressed in a way this tool "
+                                       "does not read; make the archive again with deflate.").format(
+                    file=name, member=repr(m.filename))) from exc
             written.append(dest)
     return written
 
@@ -122,9 +128,9 @@ def gunzip(path: Path, *, limits: Limits | None = None, name: str | None = None)
                 out += chunk
                 if len(out) > limits.max_unpacked_bytes:
                     raise refuse(name, "max_unpacked_bytes",
-                                 f"the gzip file unpacks to more than {limits.max_unpacked_bytes / 2**20:,.0f} MB, "
-                                 "the limit.")
+                                 _("the gzip file unpacks to more than {limit} MB, the limit.").format(
+                                     limit=number(limits.max_unpacked_bytes / 2**20)))
                 check_time()
     except (OSError, EOFError, zlib.error) as exc:
-        raise UnreadableFile(f"{name}: is a damaged gzip file; compress it again.") from exc
+        raise UnreadableFile(_("{file}: is a damaged gzip file; compress it again.").format(file=name)) from exc
     return bytes(out)

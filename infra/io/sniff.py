@@ -15,7 +15,8 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
-from infra.io.report import UnreadableFile
+from infra.i18n import N_, _
+from infra.io.report import UnreadableFile, kind_label
 
 Format = Literal["text", "json", "kml", "vrt", "xml", "gzip", "zip", "xlsx", "xls", "encrypted", "gpkg", "sqlite",
                  "shp", "binary", "empty"]
@@ -37,20 +38,22 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 #: What each kind may be, in words, for the refusals.
 ACCEPTED_WORDS: dict[str, str] = {
-    "boundaries": "GeoJSON, GeoPackage, KML, KMZ or a zipped Shapefile",
-    "population": "GeoJSON, GeoPackage, KML, KMZ, a zipped Shapefile, CSV (optionally .gz) or Excel .xlsx",
-    "sites": "CSV (optionally .gz) or Excel .xlsx",
-    "radios": "CSV (optionally .gz) or Excel .xlsx",
-    "targets": "CSV (optionally .gz) or Excel .xlsx",
-    "opencellid": "an OpenCelliD CSV export (optionally .gz)",
+    "boundaries": N_("GeoJSON, GeoPackage, KML, KMZ or a zipped Shapefile"),
+    "population": N_("GeoJSON, GeoPackage, KML, KMZ, a zipped Shapefile, CSV (optionally .gz) or Excel .xlsx"),
+    "sites": N_("CSV (optionally .gz) or Excel .xlsx"),
+    "radios": N_("CSV (optionally .gz) or Excel .xlsx"),
+    "targets": N_("CSV (optionally .gz) or Excel .xlsx"),
+    "opencellid": N_("an OpenCelliD CSV export (optionally .gz)"),
 }
 
 _WHAT: dict[str, str] = {
-    "text": "a text (CSV) file", "json": "a JSON (GeoJSON) file", "kml": "a KML file", "gzip": "a gzip file",
-    "zip": "a zip archive", "xlsx": "an Excel .xlsx workbook", "gpkg": "a GeoPackage",
-    "shp": "a lone Shapefile .shp (without its .dbf, .shx and .prj)", "binary": "a binary file of no format read here",
-    "xml": "an XML file that is not KML", "sqlite": "an SQLite database that is not a GeoPackage",
-    "empty": "an empty file",
+    "text": N_("a text (CSV) file"), "json": N_("a JSON (GeoJSON) file"), "kml": N_("a KML file"),
+    "gzip": N_("a gzip file"), "zip": N_("a zip archive"), "xlsx": N_("an Excel .xlsx workbook"),
+    "gpkg": N_("a GeoPackage"),
+    "shp": N_("a lone Shapefile .shp (without its .dbf, .shx and .prj)"),
+    "binary": N_("a binary file of no format read here"),
+    "xml": N_("an XML file that is not KML"), "sqlite": N_("an SQLite database that is not a GeoPackage"),
+    "empty": N_("an empty file"),
 }
 
 
@@ -146,14 +149,18 @@ def check_format(path: Path, kind: str, *, name: str | None = None) -> Format:
 
 def refusal(name: str, fmt: str, kind: str) -> UnreadableFile:
     """The refusal of a file of format ``fmt`` for ``kind``, saying what to send instead."""
-    accepted = ACCEPTED_WORDS[kind]
+    accepted = _(ACCEPTED_WORDS[kind])
     if fmt == "vrt":
-        return UnreadableFile(f"{name}: is a GDAL virtual file (VRT), which can make the server read other files "
-                              f"or addresses, so it is never opened. Send the data itself as {accepted}.")
+        return UnreadableFile(_("{file}: is a GDAL virtual file (VRT), which can make the server read other files or "
+                                "addresses, so it is never opened. Send the data itself as {accepted}.").format(
+            file=name, accepted=accepted))
     if fmt == "xls":
-        return UnreadableFile(f"{name}: is an Excel 97-2003 workbook (.xls), which is not read. Open it in Excel "
-                              "and save it as Excel Workbook (.xlsx) or as CSV UTF-8.")
+        return UnreadableFile(_("{file}: is an Excel 97-2003 workbook (.xls), which is not read. Open it in Excel "
+                                "and save it as Excel Workbook (.xlsx) or as CSV UTF-8.").format(file=name))
     if fmt == "encrypted":
-        return UnreadableFile(f"{name}: is a password-protected Excel workbook, which cannot be read. Open it in "
-                              "Excel, remove the password (File > Info > Protect Workbook) and save it again.")
-    return UnreadableFile(f"{name}: is {_WHAT.get(fmt, fmt)}; {kind} must be {accepted}.")
+        return UnreadableFile(_("{file}: is a password-protected Excel workbook, which cannot be read. Open it in "
+                                "Excel, remove the password (File > Info > Protect Workbook) and save it "
+                                "again.").format(file=name))
+    what = _(_WHAT[fmt]) if fmt in _WHAT else fmt
+    return UnreadableFile(_("{file}: is {what}; {kind} must be {accepted}.").format(
+        file=name, what=what, kind=kind_label(kind), accepted=accepted))

@@ -23,6 +23,8 @@ import charset_normalizer
 import openpyxl
 import pandas as pd
 
+from infra.i18n import _, option
+from infra.i18n import number as num
 from infra.io.limits import Limits, check_time, refuse
 from infra.io.names import fold
 from infra.io.report import ImportReport, UnreadableFile
@@ -88,11 +90,11 @@ def read_table(path: Path, rep: ImportReport, kind: str, *, limits: Limits | Non
         table = _read_excel(path, rep, limits, part, header)
     else:
         if rep.file.lower().endswith(_EXCEL_NAMES):
-            rep.add(None, "", "", "the file is named like an Excel workbook but holds CSV text; it was read as CSV",
-                    "name it .csv", severity="warning")
+            rep.add(None, "", "", _("the file is named like an Excel workbook but holds CSV text; it was read as CSV"),
+                    _("name it .csv"), severity="warning")
         if part is not None:
-            rep.add(None, "", part, "a CSV file has no sheets; the choice of sheet was ignored",
-                    "choose a sheet only for Excel workbooks", severity="warning")
+            rep.add(None, "", part, _("a CSV file has no sheets; the choice of sheet was ignored"),
+                    _("choose a sheet only for Excel workbooks"), severity="warning")
         table = _read_csv(path, fmt, kind, rep, limits, header)
     return table
 
@@ -104,8 +106,8 @@ def _decode(raw: bytes | bytearray, rep: ImportReport) -> tuple[str, str, set[in
             return raw[3:].decode("utf-8"), "utf-8-sig", set()
         except UnicodeDecodeError:
             raw = raw[3:]
-            rep.add(None, "", "", "the file starts with a UTF-8 mark but is not UTF-8; its encoding was guessed",
-                    "save it as CSV UTF-8", severity="warning")
+            rep.add(None, "", "", _("the file starts with a UTF-8 mark but is not UTF-8; its encoding was guessed"),
+                    _("save it as CSV UTF-8"), severity="warning")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(raw, "utf-16", rep), "utf-16", set()
     if (utf16 := utf16_without_bom(raw[:4096])) is not None:
@@ -128,7 +130,8 @@ def _decode(raw: bytes | bytearray, rep: ImportReport) -> tuple[str, str, set[in
     matches = charset_normalizer.from_bytes(raw)
     best = matches.best()
     if best is None:
-        raise UnreadableFile(f"{rep.file}: is not text in any encoding recognised; save it as CSV UTF-8.")
+        raise UnreadableFile(_("{file}: is not text in any encoding recognised; save it as CSV UTF-8.").format(
+            file=rep.file))
     encoding = best.encoding
     if not encoding.startswith("utf") and ("cp1258" in {m.encoding for m in matches} or _vietnamese(raw)):
         encoding = "cp1258"  # our users' files: Windows-1258 wins whenever it reads as Vietnamese
@@ -152,8 +155,8 @@ def _strict(raw: bytes, encoding: str, rep: ImportReport) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{rep.file}: is not valid {encoding} text (byte {exc.start:,}); save it as CSV "
-                             "UTF-8.") from exc
+        raise UnreadableFile(_("{file}: is not valid {encoding} text (byte {byte}); save it as CSV UTF-8.").format(
+            file=rep.file, encoding=encoding, byte=num(exc.start))) from exc
 
 
 def _delimiter(header: str) -> str:
@@ -169,8 +172,8 @@ def _delimiter(header: str) -> str:
 def _header(names: list[str], rep: ImportReport, limits: Limits) -> list[str]:
     """Header names, NFC and stripped; repeated names reported and told apart (``name (2)``)."""
     if len(names) > limits.max_columns:
-        raise refuse(rep.file, "max_columns", f"the header has {len(names):,} columns, over the limit of "
-                                              f"{limits.max_columns:,}.")
+        raise refuse(rep.file, "max_columns", _("the header has {n} columns, over the limit of {limit}.").format(
+            n=num(len(names)), limit=num(limits.max_columns)))
     out, seen = [], {}
     for i, raw in enumerate(names):
         col = unicodedata.normalize("NFC", str(raw if raw is not None else "")).strip() or f"column {i + 1}"
@@ -181,8 +184,8 @@ def _header(names: list[str], rep: ImportReport, limits: Limits) -> list[str]:
         out.append(col)
     for col, n in seen.items():
         if n > 1:
-            rep.add(None, col, "", f"the column {col!r} appears {n} times; only the first is read",
-                    "give every column its own name", severity="warning")
+            rep.add(None, col, "", _("the column {column} appears {n} times; only the first is read").format(
+                column=repr(col), n=n), _("give every column its own name"), severity="warning")
     return out
 
 
@@ -203,10 +206,12 @@ def _read_csv(path: Path, fmt: str, kind: str, rep: ImportReport, limits: Limits
         raise refusal(rep.file, inner, kind)
     first = raw.split(b"\n", 1)[0]
     if len(first) > limits.max_header_bytes:
-        raise refuse(rep.file, "max_header_bytes", f"the first line has {len(first):,} bytes, over the limit of "
-                                                   f"{limits.max_header_bytes:,} for a header.")
+        raise refuse(rep.file, "max_header_bytes", _("the first line has {n} bytes, over the limit of {limit} for a "
+                                                     "header.").format(n=num(len(first)),
+                                                                       limit=num(limits.max_header_bytes)))
     if raw.count(b"\n") > limits.max_rows + 2:
-        raise refuse(rep.file, "max_rows", f"the file has more than {limits.max_rows:,} rows, the limit.")
+        raise refuse(rep.file, "max_rows", _("the file has more than {limit} rows, the limit.").format(
+            limit=num(limits.max_rows)))
     text, encoding, bad_lines = _decode(raw, rep)
     del raw  # the only reference: the bytes are freed once decoded
     text = unicodedata.normalize("NFC", text)  # one normal form: NFD and NFC "Đình" compare equal after
@@ -219,8 +224,8 @@ def _read_csv(path: Path, fmt: str, kind: str, rep: ImportReport, limits: Limits
         columns = _header(names, rep, limits)
     else:
         if width > limits.max_columns:
-            raise refuse(rep.file, "max_columns", f"the first row has {width:,} columns, over the limit of "
-                                                  f"{limits.max_columns:,}.")
+            raise refuse(rep.file, "max_columns", _("the first row has {n} columns, over the limit of {limit}.").format(
+                n=num(width), limit=num(limits.max_columns)))
         columns = list(range(width))
     numbers, skip, one_line_each = _scan(text, sep, width, header, bad_lines, rep, limits)
     if one_line_each:  # the common case: pandas' C parser on UTF-8 bytes, told which lines to leave out
@@ -237,7 +242,8 @@ def _read_csv(path: Path, fmt: str, kind: str, rep: ImportReport, limits: Limits
         frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
         del rows, text
     if len(frame) != len(numbers):  # both parsers read the same rows; anything else is a bug to hear of
-        raise UnreadableFile(f"{rep.file}: its rows could not be told apart; save it again as CSV UTF-8.")
+        raise UnreadableFile(_("{file}: its rows could not be told apart; save it again as CSV UTF-8.").format(
+            file=rep.file))
     frame.index = pd.Index([n - 1 for n in numbers], dtype=int)
     return Table(_finish(frame, rep, limits), encoding, columns=tuple(str(c) for c in columns))
 
@@ -269,16 +275,18 @@ def _scan(text: str, sep: str, width: int, header: bool, bad_lines: set[int], re
             skip.add(first)  # a blank line: not data
             continue
         if len(numbers) >= limits.max_rows:
-            raise refuse(rep.file, "max_rows", f"the file has more than {limits.max_rows:,} rows, the limit.")
+            raise refuse(rep.file, "max_rows", _("the file has more than {limit} rows, the limit.").format(
+                limit=num(limits.max_rows)))
         if bad_lines and any(i in bad_lines for i in range(first, line_before)):
-            rep.add(number, "", "", "this row is not in UTF-8 like the rest of the file, so its text would be "
-                    "garbled", "save the file again as CSV UTF-8, or retype this row")
+            rep.add(number, "", "", _("this row is not in UTF-8 like the rest of the file, so its text would be "
+                                      "garbled"), _("save the file again as CSV UTF-8, or retype this row"))
         elif n > width and any(c.strip() for c in rec[width:]):
-            rep.add(number, "", sep.join(rec)[:200], f"the row has {n} cells but the header has {width}",
-                    f"quote cells holding the delimiter {sep!r}, or remove the extra cells")
+            rep.add(number, "", sep.join(rec)[:200], _("the row has {n} cells but the header has {width}").format(
+                n=n, width=width), _("quote cells holding the delimiter {sep}, or remove the extra cells").format(
+                sep=repr(sep)))
         elif n < width:
-            rep.add(number, "", sep.join(rec)[:200], f"the row has {n} cells but the header has {width}",
-                    "add the missing cells (an empty cell is two delimiters in a row)")
+            rep.add(number, "", sep.join(rec)[:200], _("the row has {n} cells but the header has {width}").format(
+                n=n, width=width), _("add the missing cells (an empty cell is two delimiters in a row)"))
         else:
             numbers.append(number)
             one_line_each &= n == width  # trailing empty cells: cut row by row
@@ -295,8 +303,9 @@ def _finish(frame: pd.DataFrame, rep: ImportReport, limits: Limits) -> pd.DataFr
         s = frame[col].astype(str).str.strip()
         long = s.str.len() > limits.max_field_chars
         for i in frame.index[long]:
-            rep.add(int(i) + 1, str(col), s[i][:60] + "…", f"the cell holds {len(s[i]):,} characters, over the "
-                    f"limit of {limits.max_field_chars:,}", "shorten the cell")
+            rep.add(int(i) + 1, str(col), s[i][:60] + "…",
+                    _("the cell holds {n} characters, over the limit of {limit}").format(
+                        n=num(len(s[i])), limit=num(limits.max_field_chars)), _("shorten the cell"))
         too_long |= long
         frame[col] = s
     return frame[~too_long.to_numpy()]
@@ -318,8 +327,9 @@ def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None,
     members = zip_members(path, limits=limits, name=rep.file)  # checked before openpyxl opens it
     unpacked = sum(m.file_size for m in members)
     if unpacked > limits.max_excel_unpacked_bytes:
-        raise refuse(rep.file, "max_excel_unpacked_bytes", f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, "
-                     f"over the limit of {limits.max_excel_unpacked_bytes / 2**20:,.0f} MB for Excel.")
+        raise refuse(rep.file, "max_excel_unpacked_bytes", _("the workbook unpacks to {size} MB, over the limit of "
+                                                             "{limit} MB for Excel.").format(
+            size=num(unpacked / 2**20), limit=num(limits.max_excel_unpacked_bytes / 2**20)))
     handle = open(path, "rb")  # a file object: openpyxl judges a path by its name, and the content decided here
     try:
         with warnings.catch_warnings():
@@ -327,17 +337,19 @@ def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None,
             wb = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook: one clear message
         handle.close()
-        raise UnreadableFile(f"{rep.file}: is not a readable Excel workbook; open it in Excel and save it again "
-                             "as .xlsx.") from exc
+        raise UnreadableFile(_("{file}: is not a readable Excel workbook; open it in Excel and save it again as "
+                               ".xlsx.").format(file=rep.file)) from exc
     try:
         sheets = tuple(wb.sheetnames)
         chosen = part if part is not None else sheets[0]
         if chosen not in sheets:
-            raise UnreadableFile(f"{rep.file}: has no sheet {chosen!r}; its sheets are {', '.join(sheets)}.")
+            raise UnreadableFile(_("{file}: has no sheet {sheet}; its sheets are {sheets}.").format(
+                file=rep.file, sheet=repr(chosen), sheets=", ".join(sheets)))
         for other in sheets:
             if other != chosen:
-                rep.add(None, "", other, f"the sheet {other!r} was not imported",
-                        f"import it on its own: choose the sheet {other!r} (CLI: --part)", severity="warning")
+                rep.add(None, "", other, _("the sheet {sheet} was not imported").format(sheet=repr(other)),
+                        _("import it on its own: choose it with {option}").format(option=option("part", other)),
+                        severity="warning")
         ws = wb[chosen]
         ws.reset_dimensions()  # a sheet claiming XFD1048576 is read as far as it has cells, no further
         rows, numbers, names = [], [], None
@@ -356,15 +368,16 @@ def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None,
                 names = list(range(len(cells)))
                 width = len(cells)
                 if width > limits.max_columns:
-                    raise refuse(rep.file, "max_columns", f"the first row has more than {limits.max_columns:,} "
-                                                          "columns, the limit.")
+                    raise refuse(rep.file, "max_columns", _("the first row has more than {limit} columns, the "
+                                                            "limit.").format(limit=num(limits.max_columns)))
             if not cells:
                 continue
             if len(numbers) >= limits.max_rows:
-                raise refuse(rep.file, "max_rows", f"the sheet has more than {limits.max_rows:,} rows, the limit.")
+                raise refuse(rep.file, "max_rows", _("the sheet has more than {limit} rows, the limit.").format(
+                    limit=num(limits.max_rows)))
             if len(cells) > width:
-                rep.add(number, "", "", f"the row has {len(cells)} cells but the header has {width}",
-                        "give the extra cells a header, or remove them")
+                rep.add(number, "", "", _("the row has {n} cells but the header has {width}").format(
+                    n=len(cells), width=width), _("give the extra cells a header, or remove them"))
                 continue
             rows.append(cells + [""] * (width - len(cells)))
             numbers.append(number)
@@ -394,8 +407,9 @@ def map_columns(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
     found: dict[str, str] = {}
     for canon, col in (explicit or {}).items():
         if col not in frame.columns:
-            raise UnreadableFile(f"column mapping: the file has no column {col!r} (for {canon!r}); "
-                                 f"its columns are {list(frame.columns)}")
+            raise UnreadableFile(_("{option}: the file has no column {column} (for {canonical}); its columns are "
+                                   "{columns}").format(option=option("column", f"{canon}={col}"), column=repr(col),
+                                                       canonical=repr(canon), columns=list(frame.columns)))
         found[canon] = col
     folded = {fold(c, strip_prefix=False): c for c in frame.columns if isinstance(c, str)}
     for canon, names in aliases.items():

@@ -10,6 +10,7 @@ import pandas as pd
 
 from infra import settings
 from infra.contract import TARGET_METRICS
+from infra.i18n import _, number
 from infra.io.limits import Limits
 from infra.io.report import ImportReport, UnreadableFile
 from infra.io.tabular import map_columns, read_table
@@ -66,7 +67,8 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None, u
     cols = map_columns(frame, TARGET_ALIASES, columns)
     missing = [c for c in ("unit_code", "metric") if c not in cols]
     if missing:
-        raise UnreadableFile(f"{rep.file}: no {', '.join(missing)} column; columns are {list(frame.columns)}")
+        raise UnreadableFile(_("{file}: no {missing} column; columns are {columns}").format(
+            file=rep.file, missing=", ".join(missing), columns=list(frame.columns)))
     first, last = settings.TARGET_YEARS
     year_cols = [c for c in frame.columns if str(c).strip().isdigit() and first <= int(str(c).strip()) <= last]
     base = pd.DataFrame({"row": frame.index + 1, "layer": frame[cols["layer"]] if "layer" in cols else "district",
@@ -81,33 +83,38 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None, u
     elif "year" in cols and "target" in cols:
         long = base.assign(year=frame[cols["year"]], target=frame[cols["target"]], year_col=cols["year"])
     else:
-        raise UnreadableFile(f"{rep.file}: neither 'year' and 'target' columns nor one column per year")
+        raise UnreadableFile(_("{file}: neither 'year' and 'target' columns nor one column per year").format(
+            file=rep.file))
     year = pd.to_numeric(long["year"], errors="coerce").astype(float)
     target = pd.to_numeric(long["target"].astype(str).str.replace(",", "."), errors="coerce").astype(float)
     bad_year = ~(np.isfinite(year) & (year == np.floor(year)) & (year >= first) & (year <= last))
     for r, v in long.loc[bad_year, ["row", "year"]].itertuples(index=False):
-        rep.add(int(r), cols.get("year", "year"), v, f"not a year in {first}-{last}", "write the year as e.g. 2025")
+        rep.add(int(r), cols.get("year", "year"), v, _("not a year in {first}-{last}").format(
+            first=first, last=last), _("write the year as e.g. 2025"))
     pct = long["metric"].astype(str).str.endswith("_pct")
     hi = np.where(pct, 100.0, 1e12)
     for r, c, v in long.loc[target.isna(), ["row", "year_col", "target"]].itertuples(index=False):
-        rep.add(int(r), cols.get("target", str(c)), v, "not a number", "write the target as a plain number")
+        rep.add(int(r), cols.get("target", str(c)), v, _("not a number"),
+                _("write the target as a plain number"))
     out_of_range = target.notna() & ~(np.isfinite(target) & (target >= 0) & (target <= hi))
     for r, c, v, h in long.loc[out_of_range, ["row", "year_col", "target"]].assign(
             h=hi[out_of_range.to_numpy()]).itertuples(index=False):
-        rep.add(int(r), cols.get("target", str(c)), v, f"not a target in [0, {h:,.0f}]",
-                "write a finite number ≥ 0 (a percentage at most 100)")
+        rep.add(int(r), cols.get("target", str(c)), v, _("not a target in [0, {most}]").format(
+            most=number(h)), _("write a finite number ≥ 0 (a percentage at most 100)"))
     for r in long.loc[long["unit_code"] == "", "row"]:
-        rep.add(int(r), cols["unit_code"], "", "empty unit code", "use the official code, or * for the whole city")
+        rep.add(int(r), cols["unit_code"], "", _("empty unit code"),
+                _("use the official code, or * for the whole city"))
     for r in long.loc[long["source"] == "", "row"].unique():
-        rep.add(int(r), cols.get("source", "source"), "", "no source (marked placeholder)",
-                "cite the decision or plan the target comes from", severity="repaired")
+        rep.add(int(r), cols.get("source", "source"), "", _("no source (marked placeholder)"),
+                _("cite the decision or plan the target comes from"), severity="repaired")
     if units is not None:
         long = long.assign(unit_code=_check_units(long, units, rep, cols))
     _check_metrics(long, rep, cols)
     out = long.assign(year=year, target=target, source=long["source"].replace("", "placeholder"))
     dup = out.duplicated(["layer", "unit_code", "metric", "year"], keep="first") & out["year"].notna()
     for r in out.loc[dup, "row"]:
-        rep.add(int(r), cols["metric"], "", "duplicate target (first kept)", "keep one row per unit, metric and year")
+        rep.add(int(r), cols["metric"], "", _("duplicate target (first kept)"),
+                _("keep one row per unit, metric and year"))
     out = out[~out["row"].isin(rep.rejected_rows())]
     out = out.assign(year=out["year"].astype("int64"))
     return out[["layer", "unit_code", "metric", "year", "target", "source"]].reset_index(drop=True), rep
@@ -118,8 +125,8 @@ def _check_units(long: pd.DataFrame, units: pd.DataFrame, rep: ImportReport, col
     codes = long["unit_code"].astype(str).str.strip()
     known = {lay: set(g) for lay, g in units.groupby("layer")["unit_code"]}
     for r, lay in long.loc[~long["layer"].isin(known), ["row", "layer"]].drop_duplicates().itertuples(index=False):
-        rep.add(int(r), cols.get("layer", "layer"), lay, "unknown layer",
-                f"use one of {', '.join(sorted(known))} (no layer column means district)")
+        rep.add(int(r), cols.get("layer", "layer"), lay, _("unknown layer"),
+                _("use one of {values} (no layer column means district)").format(values=", ".join(sorted(known))))
     seen: set[int] = set()  # a wide sheet repeats a row per year: one problem per row
     for lay, have in known.items():
         widths = {len(c) for c in have}
@@ -128,11 +135,12 @@ def _check_units(long: pd.DataFrame, units: pd.DataFrame, rep: ImportReport, col
             padded = code.zfill(max(widths)) if code.isdigit() and len(widths) == 1 else code
             if padded in have:  # spreadsheets drop leading zeros: 1 → 001
                 codes.at[i] = padded
-                what, fix, severity = (f"unit code read as {padded}",
-                                       "keep the leading zeros (format the column as text)", "repaired")
+                what, fix, severity = (_("unit code read as {code}").format(code=padded),
+                                       _("keep the leading zeros (format the column as text)"), "repaired")
             else:
-                what, fix, severity = (f"no such unit in layer {lay}", "use the unit's official code (e.g. "
-                                       f"{', '.join(sorted(have)[:3])}…) or * for the whole city", "rejected")
+                what, fix, severity = (_("no such unit in layer {layer}").format(layer=lay),
+                                       _("use the unit's official code (e.g. {codes}…) or * for the whole city").format(
+                                           codes=", ".join(sorted(have)[:3])), "rejected")
             if r not in seen:
                 seen.add(r)
                 rep.add(r, cols["unit_code"], code, what, fix, severity=severity)
@@ -142,5 +150,5 @@ def _check_units(long: pd.DataFrame, units: pd.DataFrame, rep: ImportReport, col
 def _check_metrics(long: pd.DataFrame, rep: ImportReport, cols: Mapping[str, str]) -> None:
     for r, v in long.loc[~long["metric"].isin(TARGET_METRICS), ["row", "metric"]].drop_duplicates().itertuples(
             index=False):
-        rep.add(int(r), cols["metric"], v, "kept, but not a metric the tracker measures (no status)",
-                f"measured metrics: {', '.join(TARGET_METRICS)}", severity="warning")
+        rep.add(int(r), cols["metric"], v, _("kept, but not a metric the tracker measures (no status)"),
+                _("measured metrics: {metrics}").format(metrics=", ".join(TARGET_METRICS)), severity="warning")

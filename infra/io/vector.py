@@ -24,6 +24,7 @@ import numpy as np
 import pyogrio
 import shapely
 
+from infra.i18n import _, number, option
 from infra.io.limits import Limits, check_time, refuse
 from infra.io.report import ImportReport, UnreadableFile
 from infra.io.safety import check_size, safe_extract
@@ -62,8 +63,8 @@ def _checked(file: Path, fmt: str, shown: str) -> None:
     """Refuse what GDAL must never open: KML that points elsewhere, GeoPackage views and virtual tables."""
     if fmt == "kml":
         if _NETWORK.search(file.read_bytes()):
-            raise UnreadableFile(f"{shown}: the KML links to other files or addresses (NetworkLink or /vsi), "
-                                 "which are never followed; export the features themselves.")
+            raise UnreadableFile(_("{file}: the KML links to other files or addresses (NetworkLink or /vsi), which "
+                                   "are never followed; export the features themselves.").format(file=shown))
     elif fmt == "gpkg":
         try:
             con = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
@@ -73,13 +74,15 @@ def _checked(file: Path, fmt: str, shown: str) -> None:
             finally:
                 con.close()
         except sqlite3.Error as exc:
-            raise UnreadableFile(f"{shown}: is not a readable GeoPackage; save it again from QGIS.") from exc
+            raise UnreadableFile(_("{file}: is not a readable GeoPackage; save it again from QGIS.").format(
+                file=shown)) from exc
         kinds = {name: (typ, sql or "") for typ, name, sql in rows}
         for layer in layers:
             typ, sql = kinds.get(layer, ("missing", ""))
             if typ != "table" or "VIRTUAL" in sql.upper():
-                raise UnreadableFile(f"{shown}: the layer {layer!r} is a {typ if typ != 'table' else 'virtual table'}"
-                                     ", not a plain table, and is not read; save it as a table (QGIS: Export).")
+                raise UnreadableFile(_("{file}: the layer {layer} is a {type}, not a plain table, and is not read; "
+                                       "save it as a table (QGIS: Export).").format(
+                    file=shown, layer=repr(layer), type=typ if typ != "table" else _("virtual table")))
 
 
 def check_geopackage(file: Path, shown: str) -> None:
@@ -92,31 +95,33 @@ def check_geopackage(file: Path, shown: str) -> None:
     """
     fmt = sniff(file)
     if fmt != "gpkg":
-        raise UnreadableFile(f"{shown}: is not a GeoPackage (its content is {fmt}); a dataset folder holds the "
-                             "GeoPackage `telecom-tracker snapshot` wrote.")
+        raise UnreadableFile(_("{file}: is not a GeoPackage (its content is {format}); a dataset folder holds the "
+                               "GeoPackage `telecom-tracker snapshot` wrote.").format(file=shown, format=fmt))
     _checked(file, "gpkg", shown)
 
 
 def _parts_of(file: Path, fmt: str, shown: str, label: str | None) -> list[Part]:
     _checked(file, fmt, shown)
     if fmt == "shp":
-        missing = " or ".join(s for s in (".dbf", ".shx") if not file.with_suffix(s).exists())
+        missing = _(" or ").join(s for s in (".dbf", ".shx") if not file.with_suffix(s).exists())
         if missing:
-            raise UnreadableFile(f"{shown}: the Shapefile {label} has no {missing} beside it; zip the .shp, .shx, "
-                                 ".dbf and .prj files of one Shapefile together.")
+            raise UnreadableFile(_("{file}: the Shapefile {label} has no {missing} beside it; zip the .shp, .shx, "
+                                   ".dbf and .prj files of one Shapefile together.").format(
+                file=shown, label=label, missing=missing))
     if fmt in ("json", "shp"):  # one layer, and GDAL would parse a whole GeoJSON to count it: read once
         return [Part(label or file.stem, file, 0, -1, fmt)]
     try:
         layers = pyogrio.list_layers(file)
     except Exception as exc:  # GDAL refuses the file: one clear message
-        raise UnreadableFile(f"{shown}: is not a readable {fmt.upper()} file; save it again from QGIS or the tool "
-                             "that made it.") from exc
+        raise UnreadableFile(_("{file}: is not a readable {format} file; save it again from QGIS or the tool that "
+                               "made it.").format(file=shown, format=fmt.upper())) from exc
     out = []
     for layer, _geom in layers:
         try:
             features = pyogrio.read_info(file, layer=layer)["features"]
         except Exception as exc:
-            raise UnreadableFile(f"{shown}: the layer {layer!r} cannot be read; save it again.") from exc
+            raise UnreadableFile(_("{file}: the layer {layer} cannot be read; save it again.").format(
+                file=shown, layer=repr(layer))) from exc
         text = layer if label is None else (label if len(layers) == 1 else f"{label} / {layer}")
         out.append(Part(text, file, layer, int(features), fmt))
     return out
@@ -156,11 +161,11 @@ def parts(path: Path, workdir: Path, kind: str, *, limits: Limits, name: str, re
             found.extend(_parts_of(own, inner, name, rel))
         elif inner in ("vrt", "xml", "sqlite", "binary", "text", "zip", "gzip", "xlsx") and member.suffix.lower() \
                 not in (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".qmd", ".txt"):
-            rep.add(None, "", rel, "this member of the archive is not a vector file and was not read",
-                    "keep only GeoJSON, GeoPackage, KML or Shapefile files in the archive", severity="warning")
+            rep.add(None, "", rel, _("this member of the archive is not a vector file and was not read"),
+                    _("keep only GeoJSON, GeoPackage, KML or Shapefile files in the archive"), severity="warning")
     if not found:
-        raise UnreadableFile(f"{name}: the archive holds no GeoJSON, GeoPackage, KML or complete Shapefile "
-                             "(.shp with its .shx and .dbf).")
+        raise UnreadableFile(_("{file}: the archive holds no GeoJSON, GeoPackage, KML or complete Shapefile (.shp "
+                               "with its .shx and .dbf).").format(file=name))
     return found
 
 
@@ -175,9 +180,11 @@ def read_part(chosen: Part, others: list[Part], *, limits: Limits, name: str,
         cannot be in the system it names.
     """
     for p in others:
-        counted = f" ({p.features:,} features)" if p.features >= 0 else ""
-        rep.add(None, "", p.label, f"the part {p.label!r}{counted} was not imported",
-                f"import it on its own: choose the part {p.label!r} (CLI: --part)", severity="warning")
+        what = (_("the part {part} ({n} features) was not imported") if p.features >= 0
+                else _("the part {part} was not imported"))
+        rep.add(None, "", p.label, what.format(part=repr(p.label), n=number(p.features)),
+                _("import it on its own: choose it with {option}").format(option=option("part", p.label)),
+                severity="warning")
     if chosen.fmt != "json":  # counts and fields from the header, before anything is read
         info = pyogrio.read_info(chosen.file, layer=chosen.layer)
         if info["features"] > limits.max_rows:
@@ -188,34 +195,38 @@ def read_part(chosen: Part, others: list[Part], *, limits: Limits, name: str,
         frame = pyogrio.read_dataframe(chosen.file, layer=chosen.layer, use_arrow=False,
                                        max_features=limits.max_rows + 1)
     except Exception as exc:
-        raise UnreadableFile(f"{name}: the layer {chosen.label!r} cannot be read; save it again from QGIS.") from exc
+        raise UnreadableFile(_("{file}: the layer {layer} cannot be read; save it again from QGIS.").format(
+            file=name, layer=repr(chosen.label))) from exc
     if len(frame) > limits.max_rows:
         raise _too_many(name, chosen, len(frame), limits)
     if len(frame.columns) - 1 > limits.max_columns:
         raise _too_wide(name, chosen, len(frame.columns) - 1, limits)
     check_time()
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise UnreadableFile(f"{name}: the layer {chosen.label!r} has no geometries.")
+        raise UnreadableFile(_("{file}: the layer {layer} has no geometries.").format(file=name,
+                                                                                      layer=repr(chosen.label)))
     if frame.crs is None:
-        raise UnreadableFile(f"{name}: has no coordinate reference system; add a .prj (Shapefile) or save it "
-                             "with its CRS (e.g. as GeoJSON in WGS84, EPSG:4326).")
+        raise UnreadableFile(_("{file}: has no coordinate reference system; add a .prj (Shapefile) or save it with "
+                               "its CRS (e.g. as GeoJSON in WGS84, EPSG:4326).").format(file=name))
     if frame.crs.is_geographic:
         x0, y0, x1, y1 = frame.total_bounds
         if np.isfinite([x0, y0, x1, y1]).all() and (min(x0, y0) < -180 or max(x1, y1) > 180 or y0 < -90 or y1 > 90):
-            raise UnreadableFile(f"{name}: the coordinates (e.g. {x0:,.0f}, {y0:,.0f}) are not degrees, yet the "
-                                 f"file says {frame.crs.name} (GeoJSON always does); they look projected (metres). "
-                                 "Save the file with its real CRS, or reproject it to WGS84 (EPSG:4326).")
+            raise UnreadableFile(_("{file}: the coordinates (e.g. {x}, {y}) are not degrees, yet the file says {crs} "
+                                   "(GeoJSON always does); they look projected (metres). Save the file with its real "
+                                   "CRS, or reproject it to WGS84 (EPSG:4326).").format(
+                file=name, x=number(x0), y=number(y0), crs=frame.crs.name))
     return frame.reset_index(drop=True)
 
 
 def _too_many(name: str, part: Part, n: int, limits: Limits) -> UnreadableFile:
-    return refuse(name, "max_rows", f"the layer {part.label!r} has more than {limits.max_rows:,} features "
-                                    f"({n:,} or more), the limit.")
+    return refuse(name, "max_rows", _("the layer {layer} has more than {limit} features ({n} or more), the "
+                                      "limit.").format(layer=repr(part.label), limit=number(limits.max_rows),
+                                                       n=number(n)))
 
 
 def _too_wide(name: str, part: Part, n: int, limits: Limits) -> UnreadableFile:
-    return refuse(name, "max_columns", f"the layer {part.label!r} has {n:,} fields, over the limit of "
-                                       f"{limits.max_columns:,}.")
+    return refuse(name, "max_columns", _("the layer {layer} has {n} fields, over the limit of {limit}.").format(
+        layer=repr(part.label), n=number(n), limit=number(limits.max_columns)))
 
 
 def finite(geoms: np.ndarray) -> np.ndarray:
@@ -239,6 +250,6 @@ def choose(found: list[Part], part: str | None, name: str) -> tuple[Part, list[P
     else:
         chosen = next((p for p in found if p.label == part or p.layer == part), None)
         if chosen is None:
-            raise UnreadableFile(f"{name}: has no part {part!r}; its parts are "
-                                 f"{', '.join(repr(p.label) for p in found)}.")
+            raise UnreadableFile(_("{file}: has no part {part}; its parts are {parts}.").format(
+                file=name, part=repr(part), parts=", ".join(repr(p.label) for p in found)))
     return chosen, [p for p in found if p is not chosen]

@@ -1,7 +1,7 @@
 """One figure for a selection of units, from the engine's per-unit metrics.
 
 Counts add up; a percentage is recomputed from its parts (covered area over area,
-2G radios switched off over the baseline, shared sites over sites on air), never
+2G radios switched off over the baseline radios built by the date, shared sites over sites on air), never
 averaged. With no selection, or every unit selected, the figure is the city's.
 """
 
@@ -20,7 +20,7 @@ def _parts(metric: str, technology: str, operator: str) -> tuple[tuple, tuple, b
     if metric == "area_coverage_pct":
         return ("covered_area_km2", technology, operator), ("area_km2", ALL, ALL), False
     if metric == "two_g_off_pct":
-        return ("two_g_baseline_on_air", technology, operator), ("two_g_baseline_radios", technology, operator), True
+        return ("two_g_baseline_on_air", technology, operator), ("two_g_baseline_built", technology, operator), True
     if metric == "shared_site_pct":
         return ("shared_sites", ALL, ALL), ("sites_on_air", ALL, ALL), False
     return None

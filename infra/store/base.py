@@ -28,7 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 from infra.dataset import Dataset, Provenance
-from infra.io.report import ImportReport
+from infra.i18n import N_, _
+from infra.io.report import KIND_LABELS, ImportReport
 from infra.store.frames import FRAMES, content_hash
 from infra.store.merge import Change
 
@@ -85,10 +86,49 @@ class Revision:
     report: list[dict] = field(default_factory=list)
 
     def label(self) -> str:
-        """One line for a list: id, time, kind, file, user."""
+        """One line for a list: id, time, kind, file, user (in the current language)."""
         when = self.created_at[:16].replace("T", " ")
-        what = f"{self.kind}" + (f" · {self.file_name}" if self.file_name else "")
+        what = kind_label(self.kind) + (f" · {self.file_name}" if self.file_name else "")
         return f"{self.id} · {when} · {what} · {self.user}"
+
+    def description(self) -> str:
+        """The file it imported, or what it did, in the current language (its stored message is English)."""
+        if self.file_name:
+            return self.file_name
+        if self.kind == "revert" and self.message.startswith("revert to revision "):
+            return _("revert to revision {n}").format(n=self.message.rsplit(" ", 1)[-1])
+        return _(self.message) if self.message else ""
+
+
+#: Kind of revision → its name for people (msgids): the kinds of file, and the store's own.
+REVISION_KINDS: dict[str, str] = {**KIND_LABELS, "revert": N_("revert"), "default": N_("default data")}
+#: The message of the store's first revision (stored in English, shown translated).
+DEFAULT_MESSAGE: str = N_("the embedded default data: approximate boundaries, synthetic inventory")
+
+
+def kind_label(kind: str) -> str:
+    """A kind of revision for people, in the current language."""
+    return _(REVISION_KINDS[kind]) if kind in REVISION_KINDS else str(kind)
+
+
+def conflict(latest: tuple, base: int | None) -> str:
+    """Why a commit on revision ``base`` was refused: ``latest`` (id, user, time) came after it."""
+    return _("the store changed while this was being prepared: revision {rev} by {user} at {time} came after "
+             "revision {base}; nothing was written — run it again on the latest revision").format(
+        rev=latest[0], user=latest[1], time=latest[2], base=base)
+
+
+def no_revision(location: str, n: int | None) -> str:
+    """The store at ``location`` has no revision ``n`` (``None``: none at all)."""
+    if n is None:
+        return _("the store {store} has no revision yet").format(store=location)
+    return _("the store {store} has no revision {n}").format(store=location, n=n)
+
+
+def cannot_write(location: str, why: str) -> str:
+    """A write that failed, and that nothing changed."""
+    return _("cannot write to the store {store}: {why}; the store stays at its previous revision").format(
+        store=location, why=why)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
+from infra.i18n import _
 from infra.io.register import read_hanoi_register
 
 
@@ -36,7 +37,8 @@ def districts_from_wards(wards: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, lis
             continue
         name = g["district_name"].iloc[0]
         if not present.all():
-            partial.append(f"{code} {name}: {int(present.sum())} of {len(g)} wards")
+            partial.append(_("{code} {name}: {n} of {total} wards").format(code=code, name=name, n=int(present.sum()),
+                                                                           total=len(g)))
             continue
         rows.append({"layer": settings.LAYER_DISTRICT, "unit_code": code, "name": name,
                      "unit_type": g["district_type"].iloc[0],

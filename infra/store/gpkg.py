@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from infra.store.base import Conflict, Revision, Store, StoreError, Version, dumps
+from infra.i18n import _
+from infra.store.base import Conflict, Revision, Store, StoreError, Version, cannot_write, conflict, dumps, no_revision
 from infra.store.frames import SPATIAL, restore, schema
 
 _SCHEMA = """
@@ -77,7 +78,8 @@ class GeoPackageStore(Store):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 con = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
             except (OSError, sqlite3.Error) as exc:
-                raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
+                raise StoreError(_("cannot open the store {store}: {error}").format(store=self.location,
+                                                                                   error=exc)) from exc
             try:
                 if write:
                     con.executescript(_SCHEMA)
@@ -110,12 +112,12 @@ class GeoPackageStore(Store):
         """One revision whole (``None``: the latest)."""
         with self._db() as con:
             if con is None or not self._has_tables(con):
-                raise StoreError(f"the store {self.location} has no revision yet")
+                raise StoreError(no_revision(self.location, None))
             sql = f"SELECT {_LIGHT}, changes, report FROM tracker_revisions "
             row = (con.execute(sql + "ORDER BY id DESC LIMIT 1").fetchone() if n is None
                    else con.execute(sql + "WHERE id = ?", (int(n),)).fetchone())
         if row is None:
-            raise StoreError(f"the store {self.location} has no revision {n}")
+            raise StoreError(no_revision(self.location, n))
         return dataclasses.replace(_light(row[:16]), changes=json.loads(row[16] or "[]"),
                                    report=json.loads(row[17] or "[]"))
 
@@ -142,8 +144,10 @@ class GeoPackageStore(Store):
                 data = pyogrio.read_dataframe(self.path, layer=_layer(version.frame, version.version),
                                               use_arrow=True)
         except Exception as exc:  # a version a revision names must be there: say which
-            raise StoreError(f"the store {self.location} lacks the {version.frame} of version {version.version} "
-                             f"({type(exc).__name__}: {exc}); the file was changed outside the tracker") from exc
+            raise StoreError(_("the store {store} lacks the {frame} of version {version} ({error}); the file was "
+                               "changed outside the tracker").format(store=self.location, frame=version.frame,
+                                                                     version=version.version,
+                                                                     error=f"{type(exc).__name__}: {exc}")) from exc
         return restore(data, version.kinds, spatial=version.frame in SPATIAL)
 
     # --- writing ------------------------------------------------------------------------
@@ -174,9 +178,7 @@ class GeoPackageStore(Store):
                 latest = con.execute("SELECT id, user, created_at FROM tracker_revisions ORDER BY id DESC LIMIT 1"
                                      ).fetchone()
                 if (latest[0] if latest else None) != base:
-                    raise Conflict(f"the store changed while this was being prepared: revision {latest[0]} by "
-                                   f"{latest[1]} at {latest[2]} came after revision {base}; nothing was written — "
-                                   "run it again on the latest revision")
+                    raise Conflict(conflict(latest, base))
                 con.executemany("INSERT INTO tracker_versions VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(v.version, v.frame, v.content, v.rows, dumps(v.provenance),
                                   dumps(v.kinds), _layer(v.frame, v.version)) for v in versions])
@@ -209,16 +211,16 @@ def _explain(exc: Exception, where: str) -> str:
     low = text.lower()
     if ("disk is full" in low or "database or disk" in low or "no space" in low or "too large" in low
             or "file size" in low):
-        why = "the disk is full (or a size limit was reached)"
+        why = _("the disk is full (or a size limit was reached)")
     elif "disk i/o" in low:
-        why = "the disk is full or failing (disk I/O error)"
+        why = _("the disk is full or failing (disk I/O error)")
     elif "locked" in low or "busy" in low:
-        why = f"another process is writing and did not finish within {BUSY_MS // 1000} s"
+        why = _("another process is writing and did not finish within {seconds} s").format(seconds=BUSY_MS // 1000)
     elif "readonly" in low or "read-only" in low or "permission" in low:
-        why = "the file cannot be written (read-only, or no permission)"
+        why = _("the file cannot be written (read-only, or no permission)")
     else:
         why = text
     with contextlib.suppress(OSError):
         if shutil.disk_usage(Path(where).parent).free < 16 * 1024 * 1024:
-            why = f"the disk is full ({why})"
-    return f"cannot write to the store {where}: {why}; the store stays at its previous revision"
+            why = _("the disk is full ({why})").format(why=why)
+    return cannot_write(where, why)

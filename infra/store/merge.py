@@ -17,12 +17,19 @@ import pandas as pd
 
 from infra._arrays import isin
 from infra.dataset import Dataset, Provenance
+from infra.i18n import N_, _, number
 from infra.plan.crosswalk import carry_targets
 
 Mode = Literal["update", "replace"]
 MODES: tuple[str, ...] = ("update", "replace")
 #: Keys listed at most in a change (the counts are always whole).
 LISTED = 50
+#: Frame → its name in the summaries (msgids).
+FRAME_NAMES: dict[str, str] = {"units": N_("units"), "sites": N_("sites"), "radios": N_("radios"),
+                               "zones": N_("zones"), "targets": N_("targets"), "population": N_("population")}
+#: Layer → its name in the summaries (msgids).
+LAYER_NAMES: dict[str, str] = {"district": N_("district"), "commune_2025": N_("2025 communes and wards"),
+                               "ward_legacy": N_("wards before 2025")}
 _TARGET_KEY = ["layer", "unit_code", "metric", "year"]
 
 
@@ -56,13 +63,19 @@ class Change:
 
     def summary(self) -> str:
         """One line: what the import does to this frame."""
-        what = f"{self.frame}" + (f" ({self.layer})" if self.layer else "")
-        line = (f"{what}: {self.before:,} rows before, {self.after:,} after; {self.replaced:,} replaced, "
-                f"{self.added:,} added, {self.kept:,} kept, {self.dropped:,} dropped")
+        what = _(FRAME_NAMES[self.frame]) if self.frame in FRAME_NAMES else self.frame
+        if self.layer:
+            what += f" ({_(LAYER_NAMES[self.layer]) if self.layer in LAYER_NAMES else self.layer})"
+        line = _("{what}: {before} rows before, {after} after; {replaced} replaced, {added} added, {kept} kept, "
+                 "{dropped} dropped").format(what=what, before=number(self.before), after=number(self.after),
+                                             replaced=number(self.replaced), added=number(self.added),
+                                             kept=number(self.kept), dropped=number(self.dropped))
         if self.missing:
             more = self.kept + self.dropped - len(self.missing)
-            names = ", ".join(self.missing) + (f" and {more:,} more" if more > 0 else "")
-            line += f"; not in the file: {names}"
+            names = ", ".join(self.missing)
+            if more > 0:
+                names = _("{names} and {n} more").format(names=names, n=number(more))
+            line += "; " + _("not in the file: {names}").format(names=names)
         return line
 
 
@@ -114,7 +127,7 @@ def apply_import(base: Dataset, frames: dict, *, source: str, mode: Mode = "upda
         For an unknown mode.
     """
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        raise ValueError(_("mode must be one of {modes}, got {mode}").format(modes=", ".join(MODES), mode=repr(mode)))
     units, sites, radios, targets, population = base.units, base.sites, base.radios, base.targets, base.population
     prov, changes = dict(base.provenance), []
     if "units" in frames:

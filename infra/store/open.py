@@ -9,8 +9,9 @@ from pathlib import Path
 import platformdirs
 
 from infra import settings
+from infra.i18n import _
 from infra.io.datasets import read_dataset
-from infra.store.base import Conflict, Store, StoreError, sha256_of
+from infra.store.base import DEFAULT_MESSAGE, Conflict, Store, StoreError, sha256_of
 from infra.store.gpkg import GeoPackageStore
 from infra.store.postgis import PostGISStore, is_url
 
@@ -66,11 +67,11 @@ def open_store(location: str | Path | None = None, *, initialise: bool = True) -
         try:
             store.commit(default, base=None, kind="default", user="telecom-tracker",
                          file_name=settings.DEFAULT_GPKG.name, file_sha256=sha256_of(settings.DEFAULT_GPKG),
-                         message="the embedded default data: approximate boundaries, synthetic inventory")
+                         message=DEFAULT_MESSAGE)
         except Conflict:
             pass  # another process recorded it first
         if store.latest_id() is None:
-            raise StoreError(f"the store {store.location} could not be given its first revision")
+            raise StoreError(_("the store {store} could not be given its first revision").format(store=store.location))
         log.info("a new store: %s, with the embedded default data as revision 1 (if you meant another store, "
                  "check --store or TRACKER_STORE)", store.location)
     return store

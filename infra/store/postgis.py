@@ -27,7 +27,8 @@ import pyarrow.compute as pc
 import shapely
 
 from infra import settings
-from infra.store.base import Conflict, Revision, Store, StoreError, Version, dumps
+from infra.i18n import _
+from infra.store.base import Conflict, Revision, Store, StoreError, Version, cannot_write, conflict, dumps, no_revision
 from infra.store.frames import FRAMES, SPATIAL, restore, schema
 
 try:  # the postgres extra: pip install "hanoi-telecom-tracker[postgres]"
@@ -153,7 +154,8 @@ class PostGISStore(Store):
         try:
             return psycopg.connect(self.url, connect_timeout=10)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot reach the store {self.location}: {self._scrub(exc)}") from exc
+            raise StoreError(_("cannot reach the store {store}: {error}").format(store=self.location,
+                                                                                 error=self._scrub(exc))) from exc
 
     def _q(self, text: str) -> sql.Composed:
         return sql.SQL(text).format(s=sql.Identifier(self.schema))
@@ -177,8 +179,7 @@ class PostGISStore(Store):
             row = (con.execute(self._q(q + "ORDER BY id DESC LIMIT 1")).fetchone() if n is None
                    else con.execute(self._q(q + "WHERE id = %s"), (int(n),)).fetchone())
         if row is None:
-            raise StoreError(f"the store {self.location} has " + ("no revision yet" if n is None
-                                                                   else f"no revision {n}"))
+            raise StoreError(no_revision(self.location, n))
         return dataclasses.replace(_light(row[:16]), changes=row[16] or [], report=row[17] or [])
 
     def _versions(self, versions: list[str]) -> dict[str, Version]:
@@ -240,9 +241,7 @@ class PostGISStore(Store):
                 latest = cur.execute(self._q("SELECT id, user_name, created_at FROM {s}.revisions "
                                              "ORDER BY id DESC LIMIT 1")).fetchone()
                 if (latest[0] if latest else None) != base:
-                    raise Conflict(f"the store changed while this was being prepared: revision {latest[0]} by "
-                                   f"{latest[1]} at {latest[2]} came after revision {base}; nothing was written — "
-                                   "run it again on the latest revision")
+                    raise Conflict(conflict(latest, base))
                 for v in versions:
                     self._create_and_copy(cur, v.frame, v.version, rows[v.version])
                 for v in versions:
@@ -261,8 +260,7 @@ class PostGISStore(Store):
                 for frame in FRAMES:
                     self._point_view(con, cur, frame, revision.manifest.get(frame))
         except psycopg.Error as exc:
-            raise StoreError(f"cannot write to the store {self.location}: {self._scrub(exc)}; the store stays at "
-                             "its previous revision") from exc
+            raise StoreError(cannot_write(self.location, self._scrub(exc))) from exc
         return dataclasses.replace(revision, id=rid)
 
 

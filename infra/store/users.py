@@ -32,6 +32,7 @@ from typing import Literal
 import platformdirs
 
 from infra import settings
+from infra.i18n import _
 
 Role = Literal["editor", "viewer"]
 ROLES: tuple[str, ...] = ("editor", "viewer")
@@ -97,16 +98,18 @@ class Users:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{path}: not a valid users file ({exc})") from exc
+            raise ValueError(_("{file}: not a valid users file ({error})").format(file=path, error=exc)) from exc
         users = {}
         for name, entry in (data.get("users") or {}).items():
             role = entry.get("role", "viewer")
             if role not in ROLES:
-                raise ValueError(f"{path}: user {name!r} has role {role!r}; use one of {', '.join(ROLES)}")
+                raise ValueError(_("{file}: user {name} has role {role}; use one of {roles}").format(
+                    file=path, name=repr(name), role=repr(role), roles=", ".join(ROLES)))
             users[name] = User(name, role, str(entry.get("password", "")))
         viewing = (data.get("auth") or {}).get("viewing", "open")
         if viewing not in ("open", "signed-in"):
-            raise ValueError(f"{path}: [auth] viewing = {viewing!r}; use \"open\" or \"signed-in\"")
+            raise ValueError(_("{file}: [auth] viewing = {value}; use \"open\" or \"signed-in\"").format(
+                file=path, value=repr(viewing)))
         return cls(users, viewing, path)
 
     def sign_in(self, name: str, password: str) -> User | None:
@@ -125,22 +128,22 @@ class Users:
     def with_user(self, name: str, role: Role, password: str | None) -> Users:
         """These users with one added or changed."""
         if role not in ROLES:
-            raise ValueError(f"role {role!r}: use one of {', '.join(ROLES)}")
+            raise ValueError(_("role {role}: use one of {roles}").format(role=repr(role), roles=", ".join(ROLES)))
         if not name.strip():
-            raise ValueError("a user needs a name")
+            raise ValueError(_("a user needs a name"))
         entry = User(name, role, hash_password(password) if password else "")
         return Users({**self.users, name: entry}, self.viewing, self.path)
 
     def without(self, name: str) -> Users:
         """These users without ``name``."""
         if name not in self.users:
-            raise ValueError(f"no user {name!r} in {self.path}")
+            raise ValueError(_("no user {name} in {file}").format(name=repr(name), file=self.path))
         return Users({k: v for k, v in self.users.items() if k != name}, self.viewing, self.path)
 
     def save(self) -> Path:
         """Write the file (readable by its owner only)."""
         if self.path is None:
-            raise ValueError("these users have no file")
+            raise ValueError(_("these users have no file"))
         lines = ["# Who may change the tracker's store (see infra/store/users.py).", "[auth]",
                  f'viewing = "{self.viewing}"', ""]
         for user in self.users.values():

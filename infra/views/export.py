@@ -1,4 +1,7 @@
-"""Exports of what users see: the coverage map made standalone, with its title, filters and sources.
+"""Exports of what users see: tables as files people open, and the coverage map made standalone.
+
+Tables (:func:`table_file`): headers and statuses in the chosen language, values rounded. The map:
+with its title, filters and sources.
 
 The exported file holds everything it draws: Leaflet (from the ``xstatic-leaflet``
 package), the renderer, the map's state and parts. Opened with no network, it
@@ -9,17 +12,53 @@ internet, and the map says so when they cannot load.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
+from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions, select
+from infra.io.exports import Format, table_bytes, write_table
 from infra.io.web import asset_text, leaflet_css_inline
 from infra.views.coverage_map import ATTRIBUTION, MapView, coverage_map
 from infra.views.map_parts import MapParts
 from infra.views.maps import MapDoc, mask, part, to_json, unmask
+from infra.views.tables import decimals, for_people, headers
+
+
+def _people(table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    words = for_people(table)
+    return gpd.GeoDataFrame(words, geometry=table.geometry.to_numpy(), crs=table.crs)
+
+
+def table_file(table: gpd.GeoDataFrame, *, fmt: Format, notices: list[str] | None = None,
+               compare: dt.date | None = None, path: Path | None = None) -> bytes | Path:
+    """A unit table as a file people open: headers, statuses and trends in the current language, values rounded.
+
+    Parameters
+    ----------
+    table
+        :func:`~infra.views.tables.unit_table` (or the rows of it that are shown).
+    fmt
+        ``csv`` (UTF-8 with BOM), ``xlsx`` (frozen header, filters, number formats, a sheet of the machine
+        column names and one of the notices) or ``gpkg``.
+    notices
+        What is approximate or synthetic about the data.
+    compare
+        The comparison date, for the headers of the values then.
+    path
+        Write the file there and return the path; ``None`` returns its bytes (a download).
+    """
+    words = _people(table)
+    names = headers(table, compare=compare)
+    places = {c: decimals(c) for c in table.columns if c != "geometry"}
+    if path is None:
+        return table_bytes(words, fmt=fmt, notices=notices, headers=names, decimals=places)
+    return write_table(words, path, fmt=fmt, notices=notices, headers=names, decimals=places)
 
 
 def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:

@@ -22,6 +22,7 @@ METRICS: dict[str, str] = {
     "radios_on_air": N_("{tech} radios on air"),
     "two_g_off_pct": N_("2G switched off (% of the 2024 baseline)"),
     "two_g_baseline_radios": N_("2G radios of the 2024 baseline"),
+    "two_g_baseline_built": N_("2G baseline radios built by the date"),
     "two_g_baseline_on_air": N_("2G baseline radios still on air"),
     "sites_5g_pilot": N_("5G pilot sites"),
     "sites_5g_commercial": N_("5G commercial sites"),
