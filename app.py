@@ -15,8 +15,8 @@ from infra.i18n import N_, _
 from infra.store import StoreError
 
 #: The pages: url path → title (translated when shown). The URL paths stay the same in every language.
-TITLES = {"map": N_("Map"), "units": N_("Units"), "plan": N_("Plan"), "transition": N_("Transition"),
-          "data": N_("Data")}
+TITLES = {"map": N_("Map"), "units": N_("Units"), "sites": N_("Sites"), "plan": N_("Plan"),
+          "transition": N_("Transition"), "data": N_("Data")}
 
 _shell.start()
 st.set_page_config(page_title=_("Hanoi telecom transition tracker"), layout="wide")

@@ -6,6 +6,7 @@ to one browser session.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -76,10 +77,19 @@ def parts(data_key: str, _ds: Dataset) -> MapParts:
     return map_parts(_ds)
 
 
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
-def map_doc(data_key: str, opts: ModelOptions, mv: MapView, _ds: Dataset, _now: pd.DataFrame) -> MapDoc:
-    """The map of a view: a small state naming the dataset's parts (:func:`parts`)."""
-    return coverage_map(_ds, mv, metric_values(_now, mv), parts=parts(data_key, _ds))
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_doc(data_key: str, opts: ModelOptions, mv: MapView, lang: str, _ds: Dataset, _now: pd.DataFrame,
+            _then: pd.DataFrame | None, _eng: Engine) -> MapDoc:
+    """The map of a view in a language (its texts are translated): a small state naming the dataset's parts.
+
+    The footprints use the engine's ranges of the model; with ``mv.compare``, the choropleth shows the change
+    from ``_then`` (the metrics at that date).
+    """
+    before = None
+    if mv.compare is not None and _then is not None:
+        before = metric_values(_then, dataclasses.replace(mv, as_of=mv.compare))
+    return coverage_map(_ds, mv, metric_values(_now, mv), parts=parts(data_key, _ds), before=before,
+                        ranges=_eng.radios["range_m"].to_numpy())
 
 
 @st.cache_resource

@@ -113,8 +113,9 @@ def test_app_draws_offline_districts_sites_legend_and_notices(app_page):
     _, frame, state = wait_map(page, "s.polygons === 30 && s.markers > 1000")
     assert state["polygons"] == 30 and state["markers"] > 1000 and state["points"]["tech:5G"] > 0
     body = frame.inner_text("body")
-    assert "area_coverage_pct 4G/* (%)" in body and "Approximate / synthetic data" in body
-    assert "Technology · mast class" in body
+    assert "5G area coverage (%)" in body and "approximate or synthetic" in body
+    assert "Radio layers" in body and "Passive sites by mast class" in body and "_" not in frame.inner_text(
+        ".itt-scale")
     frame.wait_for_selector("#itt-tiles", timeout=10_000)  # the tiles were refused, and the map says so
     assert "tiles cannot load" in frame.inner_text("#itt-tiles")
     page.screenshot(path=str(ARTIFACTS / "app.png"))
@@ -204,7 +205,7 @@ def test_clicking_a_site_opens_its_history_and_keeps_the_selection(app_page):
     lat, lon = first_site(frame)
     click_map(frame, lat, lon, zoom=16)
     frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
-    frame.wait_for_function("() => document.querySelector('.itt-popup').innerText.includes('built')")
+    frame.wait_for_function("() => document.querySelector('.itt-popup').innerText.includes('Built')")
     page.wait_for_timeout(3000)  # time for a rerun, had the click selected a unit
     assert frame.evaluate("() => !!document.querySelector('.leaflet-popup-content')")  # same map, popup still open
     assert "units=" not in page.url
@@ -260,9 +261,9 @@ def test_exported_map_from_disk_draws_with_every_request_refused(browser, defaul
     state = wait_state(page, "s.polygons === 30 && s.markers > 1000")
     assert state["polygons"] == 30 and state["markers"] > 1000 and state["points"]["tech:5G"] > 0
     body = page.inner_text("body")
-    assert "area_coverage_pct 4G/* (%)" in body and "as of 2025-12-31" in body
-    assert "invented for this demonstration" in body
-    assert "OpenStreetMap contributors" in body and "Technology · mast class" in body
+    assert "5G area coverage (%)" in body and "as of Dec 31, 2025" in body
+    assert "OpenStreetMap contributors" in body and "Radio layers" in body and "Passive sites by mast class" in body
+    assert not page.is_visible(".itt-notice li")  # the notices: one folded line until opened
     page.wait_for_selector("#itt-tiles", timeout=10_000)
     assert only_tiles(refused) and errors == []
     lat, lon = page.evaluate("""() => {
@@ -281,7 +282,79 @@ def test_exported_map_from_disk_draws_with_every_request_refused(browser, defaul
     page.wait_for_timeout(500)
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "exported-map.png"))
-    page.click(".itt-notice summary")  # the notices fold away from the map, and come back
-    assert page.evaluate("() => document.querySelector('.itt-notice').open") is False
+    assert "Built " in popup["text"] and "on air" in popup["text"]  # the facts, worded by the renderer
+    page.click(".itt-notice summary")  # the notices unfold, and fold away again
+    assert page.evaluate("() => document.querySelector('.itt-notice').open") is True
+    assert page.is_visible(".itt-notice li") and "invented for this demonstration" in page.inner_text(".itt-notice")
+    page.click(".itt-notice summary")
     assert not page.is_visible(".itt-notice li")
+    ctx.close()
+
+
+def test_exported_map_groups_sites_at_city_zoom_and_shows_each_when_zoomed(browser, default_ds, tmp_path):
+    from infra.io import write_html
+    from infra.views import MapView, map_for_export, standalone_html
+    from infra.views.coverage_map import CLUSTER
+
+    path = write_html(standalone_html(map_for_export(default_ds, MapView(layer="district", as_of=dt.date(2025, 12,
+                                                                                                          31)))),
+                      tmp_path / "map.html")
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    refuse_outside(ctx)
+    page = ctx.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.itt && window.itt.renders > 0", timeout=60_000)
+    city = wait_state(page, "s.markers > 1000")
+    assert city["zoom"] < CLUSTER["below_zoom"] and 10 < city["clusters"] < 300  # groups, a count on each
+    assert city["drawn"]["sites"] < city["markers"] / 10 and city["drawn"]["shared"] == 0
+    page.screenshot(path=str(ARTIFACTS / "exported-map-city.png"))
+    group = page.evaluate("""() => {  // a click on the largest group zooms in to it
+      const g = window.itt.groups().sort((a, b) => b.n - a.n)[0];
+      return [g.lat, g.lng];
+    }""")
+    click_map(page, group[0], group[1], zoom=city["zoom"])
+    near = wait_state(page, f"s.zoom >= {CLUSTER['below_zoom']} && s.clusters === 0")
+    assert near["clusters"] == 0 and near["drawn"]["sites"] > 50 and near["drawn"]["shared"] > 0  # each site
+    page.screenshot(path=str(ARTIFACTS / "exported-map-zoomed.png"))
+    ctx.close()
+
+
+def test_a_site_is_found_by_search_in_the_app(app_page, default_ds):
+    page, _ = app_page
+    wait_map(page, "s.polygons === 30")
+    site = default_ds.sites.reset_index(drop=True).iloc[3]
+    box = page.get_by_role("textbox", name="Find a site")
+    box.fill(str(site["site_id"]))
+    box.press("Enter")
+    _, frame, state = wait_map(page, "window.itt.opened === 3")
+    frame.wait_for_function("() => (document.querySelector('.itt-popup') || {}).innerText?.includes('on air')")
+    assert str(site["site_id"]) in frame.inner_text(".itt-popup") and state["zoom"] >= 14 and state["clusters"] == 0
+    lat, lon = frame.evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }")
+    assert abs(lat - site.geometry.y) < 1e-4 and abs(lon - site.geometry.x) < 1e-4  # the map went there
+    assert "site=" in page.url
+    page.screenshot(path=str(ARTIFACTS / "app-site-found.png"))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_map_and_sites_pages_speak_the_language(browser, app_url, lang):
+    """The map's legends, caption and notice line in the page's language; the Sites page with a site's timeline."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1500})
+    refused = refuse_outside(ctx)
+    page = ctx.new_page()
+    page.goto(f"{app_url}/?lang={lang}")
+    _, frame, _ = wait_map(page, "s.polygons === 30")
+    legends = frame.inner_text(".itt-legends")
+    want = {"vi": ("Lớp thiết bị vô tuyến", "Trạm dùng chung"), "en": ("Radio layers", "Shared site")}[lang]
+    assert all(w in legends for w in want), legends
+    assert "_" not in frame.inner_text(".itt-scale") and "_" not in frame.inner_text(".itt-notice summary")
+    page.screenshot(path=str(ARTIFACTS / f"app-map-{lang}.png"))
+    page.goto(f"{app_url}/sites?lang={lang}")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=120_000)
+    page.get_by_role("textbox", name={"vi": "Tìm trạm", "en": "Find a site"}[lang]).fill("SYN-00004")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=120_000)  # the timeline drawn
+    page.wait_for_timeout(1000)
+    assert ("Trạm SYN-00004" if lang == "vi" else "Site SYN-00004") in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / f"app-sites-{lang}.png"), full_page=True)
+    assert only_tiles(refused)
     ctx.close()

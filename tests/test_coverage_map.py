@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
 
-from infra.engine.engine import Engine
-from infra.views.coverage_map import MapView, coverage_map
+from infra import settings
+from infra.engine.engine import Engine, ModelOptions
+from infra.i18n import percent
+from infra.views.coverage_map import CLUSTER, DIVERGING, SCALE, MapView, coverage_map
 from infra.views.export import map_for_export, metric_values, standalone_html
+from infra.views.map_parts import map_parts
 from infra.views.maps import unmask
 from tests.cli import run_cli
 
@@ -32,25 +36,104 @@ def count(doc, key: str) -> int:
     return int(unmask(doc.layer(key)["mask"], n).sum())
 
 
-def test_layers_legend_and_notices(default_ds, metrics):
+def test_layers_legends_and_notices(default_ds, metrics):
     view = MapView(layer="district", as_of=AS_OF, footprints="5G")
     doc = coverage_map(default_ds, view, metric_values(metrics, view))
     got = names(doc)
-    for prefix in ("Choropleth: area_coverage_pct 4G/* (%)", "Passive sites by mast class", "Bulky masts in",
-                   "2G (", "2G off", "3G", "4G", "5G (", "5G pilot", "Restricted zones", "Footprints 5G"):
+    for prefix in ("Choropleth: 5G area coverage (%)", "Passive sites by mast class", "Bulky masts in",
+                   "Shared sites (", "2G (", "2G switched off", "3G", "4G", "5G (", "5G pilot", "Restricted zones",
+                   "Footprints 5G, fixed radius model"):
         assert any(n.startswith(prefix) for n in got), prefix
-    assert doc.state["scale"]["caption"] == "area_coverage_pct 4G/* (%)"
+    assert doc.state["scale"]["caption"] == "5G area coverage (%)"
     assert doc.state["scale"]["ticks"] == ["0", "50", "100"]
-    labels = [label for label, _ in doc.state["legend"]["items"]]
-    assert {"2G off", "5G pilot", "A1a", "A2b"} <= set(labels)
+    radio, masts = doc.state["legends"]
+    assert [i["label"] for i in radio["items"]] == ["2G", "2G switched off", "3G", "4G", "5G", "5G pilot"]
+    assert {"A1a", "A2b"} <= {i["label"] for i in masts["items"]}
+    colours = [i["colour"] for i in radio["items"]]
+    assert len(set(colours)) == len(colours) and not set(colours) & {i["colour"] for i in masts["items"]}
+    assert {i["shape"] for i in masts["items"]} >= {"triangle", "square", "ring", "cross", "cluster"}
     notices = " ".join(doc.state["notices"])
     assert "invented for this demonstration" in notices and "approximate" in notices
+    assert "approximate" in doc.state["notice_title"]
     values = metric_values(metrics, view)
+    assert values.nunique() > 3  # the default view varies from unit to unit (4G is 100 % everywhere)
     for f in doc.load(doc.state["units"]["ref"])["features"]:  # a value text and a fill per unit, in the part's order
         i, code = f["properties"]["i"], f["properties"]["code"]
-        assert doc.state["units"]["text"][i] == f"{values[code]:,.2f}" and doc.state["units"]["fill"][i] != "#cccccc"
+        assert doc.state["units"]["text"][i] == percent(values[code]) and doc.state["units"]["fill"][i] != "#cccccc"
     footprint = doc.load(doc.layer("footprints")["ref"])
     assert footprint["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert doc.layer("footprints")["show"] is True  # chosen, so drawn
+
+
+def test_captions_are_words_per_operator_and_language(default_ds):
+    from infra.i18n import language
+
+    view = MapView(metric="sites_on_air", technology="4G", operator="Viettel")
+    assert view.caption() == "4G sites on air · Viettel"
+    with language("vi"):
+        vi = MapView(metric="area_coverage_pct", technology="5G").caption()
+    assert vi != "5G area coverage (%)" and "5G" in vi
+    for v in (view, MapView(metric="two_g_off_pct", technology="*"), MapView(compare=dt.date(2024, 1, 1))):
+        assert not re.search(r"[a-z]+_[a-z]+|\*|/", v.caption()), v.caption()  # no snake_case id, no "4G/*"
+
+
+def test_footprint_radii_follow_the_model(default_ds):
+    view = MapView(layer="district", as_of=AS_OF, footprints="4G")
+    fixed = coverage_map(default_ds, view, pd.Series(dtype=float)).layer("footprints")
+    big = ModelOptions(fixed_radii_m=(("4G", 1500.0),))
+    wider = coverage_map(default_ds, dataclasses.replace(view, options=big), pd.Series(dtype=float))
+    loss = coverage_map(default_ds, dataclasses.replace(view, options=ModelOptions(model="pathloss")),
+                        pd.Series(dtype=float)).layer("footprints")
+    assert fixed["radius_m"]["median"] == settings.FIXED_RADII_M["4G"]
+    assert wider.layer("footprints")["radius_m"]["median"] == 1500 and "fixed" in wider.layer("footprints")["model"]
+    assert loss["model"] == "pathloss" and loss["radius_m"]["median"] != fixed["radius_m"]["median"]
+    eng = Engine.from_dataset(default_ds, options=ModelOptions(model="pathloss"))
+    engine = coverage_map(default_ds, dataclasses.replace(view, options=ModelOptions(model="pathloss")),
+                          pd.Series(dtype=float), ranges=eng.radios["range_m"].to_numpy()).layer("footprints")
+    on = default_ds.radios["technology"].eq("4G").to_numpy()
+    assert engine["radius_m"]["max"] <= round(float(eng.radios["range_m"].to_numpy()[on].max()))
+
+
+def test_a_comparison_shows_the_change_on_a_diverging_scale(default_ds, metrics):
+    then = Engine(default_ds.units, default_ds.sites, default_ds.radios, default_ds.zones).metrics(dt.date(2024, 6, 30))
+    view = MapView(layer="district", as_of=AS_OF, compare=dt.date(2024, 6, 30))
+    now, before = metric_values(metrics, view), metric_values(then, dataclasses.replace(view, as_of=view.compare))
+    doc = coverage_map(default_ds, view, now, before=before)
+    assert doc.state["scale"]["caption"].startswith("Change in 5G area coverage (%) from Jun 30, 2024")
+    assert doc.state["scale"]["colours"] == DIVERGING and doc.state["scale"]["ticks"][1] == "0"
+    code = (now - before).idxmax()
+    i = doc.load(doc.state["units"]["ref"])["features"][[f["properties"]["code"] for f in doc.load(
+        doc.state["units"]["ref"])["features"]].index(code)]["properties"]["i"]
+    assert doc.state["units"]["text"][i].startswith("+")
+    plain = coverage_map(default_ds, view, now)  # no values of the other date: the levels, and said so
+    assert plain.state["scale"]["caption"] == "5G area coverage (%)" and plain.state["scale"]["colours"] == SCALE
+
+
+def test_sites_are_grouped_at_city_zoom_and_shared_sites_marked(default_ds):
+    doc = coverage_map(default_ds, MapView(layer="district", as_of=AS_OF), pd.Series(dtype=float))
+    sites = doc.layer("sites")
+    assert sites["cluster"] == CLUSTER and 10 <= CLUSTER["below_zoom"] <= 16
+    shared = unmask(doc.layer("shared")["mask"], len(default_ds.sites))
+    standing = unmask(sites["mask"], len(default_ds.sites))
+    assert 0 < shared.sum() < standing.sum() and not (shared & ~standing).any()
+    r = default_ds.radios
+    on = r[(r["on_date"] <= pd.Timestamp(AS_OF)) & ~(r["off_date"] <= pd.Timestamp(AS_OF))]
+    many = on.groupby("site_id")["operator"].nunique()
+    expected = default_ds.sites["site_id"].isin(many.index[many > 1]).to_numpy() & standing
+    assert (shared == expected).all()
+    assert doc.layer("shared")["shape"] == "ring"
+
+
+def test_tooltips_carry_the_crosswalk(default_ds):
+    parts = map_parts(default_ds)
+    new = coverage_map(default_ds, MapView(layer="commune_2025"), pd.Series(dtype=float), parts=parts)
+    old = coverage_map(default_ds, MapView(layer="district"), pd.Series(dtype=float), parts=parts)
+    assert new.state["units"]["crosswalk"] == "former" and old.state["units"]["crosswalk"] == "new"
+    ba_dinh = next(f for f in new.load(new.state["units"]["ref"])["features"] if f["properties"]["code"] == "00004")
+    assert ba_dinh["properties"]["x"][0][0] == "Ba Đình" and ba_dinh["properties"]["x"][0][1] >= 90
+    districts = {f["properties"]["code"]: f["properties"]["x"] for f in old.load(old.state["units"]["ref"])["features"]}
+    assert all(districts.values()) and 95 <= sum(s for _n, s in districts["001"]) <= 105  # the district, whole
+    assert "{units}" in new.state["words"]["tooltip_former"] and "{share}" in new.state["words"]["share"]
 
 
 def test_as_of_switches_2g_off_and_pilots(default_ds):
@@ -82,9 +165,14 @@ def test_popups_carry_the_history(default_ds, metrics):
     ds = dataclasses.replace(default_ds, sites=sites)
     doc = map_for_export(ds, MapView(layer="district", as_of=AS_OF, units=("002",), title=EVIL), metrics=metrics)
     popups = doc.load(doc.state["sites"]["popups"])["text"]
-    assert len(popups) == count(doc, "sites") and any(EVIL in p for p in popups)
-    assert all("built" in p for p in popups)
-    assert any("4G " in p and "–" in p for p in popups)
+    assert len(popups) == count(doc, "sites") and any(p.startswith(f"{EVIL}\t") for p in popups)
+    fields = [p.split("\t") for p in popups]
+    assert all(f[4].isdigit() for f in fields)  # built: days since 1970
+    radios = [r.split(":") for f in fields for r in f[6:]]
+    assert radios and all(r[0] in ("2G", "3G", "4G", "5G", "5G*") and r[2].isdigit() for r in radios)
+    assert {doc.state["operators"][int(r[1])] for r in radios} <= set(settings.OPERATORS)
+    words = doc.state["words"]
+    assert "{on}" in words["popup_on"] and "{off}" in words["popup_off"] and words["date"] == "{mon} {d}, {y}"
     assert doc.state["title"]["heading"] == EVIL  # shown as text by the renderer
     html = standalone_html(doc)
     assert EVIL not in html
@@ -107,7 +195,7 @@ def test_cli_export_map(tmp_path):
     proc = run_cli("export-map", "--layer", "district", "--unit", "005", "--as-of", "2025-12-31", "-o", out)
     assert proc.returncode == 0, proc.stderr
     html = out.read_text()
-    assert "as of 2025-12-31" in html and "district: 005" in html and "OpenStreetMap contributors" in html
+    assert "as of Dec 31, 2025" in html and ": 005 ·" in html and "OpenStreetMap contributors" in html
     assert "invented for this demonstration" in html and "Leaflet 1.9.3" in html and "IttMap" in html
     assert "https://cdn" not in html and "unpkg" not in html  # nothing from a CDN
     assert "<script src=" not in html and "<link" not in html

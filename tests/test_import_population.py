@@ -57,8 +57,8 @@ def test_an_imported_grid_stays_with_the_dataset_and_feeds_every_view(tmp_path, 
     assert r["population"].sum() == pytest.approx(2 * 5000)  # the one commune holding the point, and the city
     assert r.loc["*", "pop_coverage_pct_4G"] == pytest.approx(100)
     doc = map_for_export(ds, MapView(layer="district", as_of=pd.Timestamp("2025-12-31").date(),
-                                     metric="pop_coverage_pct"))
-    assert doc.state["scale"]["caption"] == "pop_coverage_pct 4G/* (%)"
+                                     metric="pop_coverage_pct", technology="4G"))
+    assert doc.state["scale"]["caption"] == "4G population coverage (%)"
     # Ba Đình, where the grid's people live, has a value; a district without people has none
     texts = doc.state["units"]["text"]
-    assert texts.count("100.00") == 1 and "no data" in texts
+    assert texts.count("100.0 %") == 1 and "no data" in texts

@@ -94,8 +94,8 @@ def test_map_escapes_imported_names(tmp_path):
     html = standalone_html(doc)
     assert "<img src=x onerror" not in html and "<b>x</b>" not in html
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html and "\\u003cb\\u003ex\\u003c/b\\u003e" in html
-    texts = doc.load(doc.state["sites"]["popups"])["text"]  # plain text, shown with textContent
-    assert any(t.startswith("<img src=x onerror=alert(1)> (T1)") for t in texts)
+    texts = doc.load(doc.state["sites"]["popups"])["text"]  # plain facts (name, id…), shown with textContent
+    assert any(t.startswith("<img src=x onerror=alert(1)>\tT1\t") for t in texts)
 
 
 @pytest.mark.parametrize("kind", ["boundaries", "opencellid", "targets", "radios"])

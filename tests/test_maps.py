@@ -124,7 +124,33 @@ def test_the_renderer_says_only_the_words_the_state_carries(default_ds):
     js = "".join((WEB / name).read_text(encoding="utf-8") for name in ("itt_map.js", "itt_component.js"))
     used = set(re.findall(r'say\("(\w+)"', js))
     words = coverage_map(default_ds, MapView(), pd.Series(dtype=float)).state["words"]
-    assert words == map_words() and used == set(words)  # every word used is there, and none is left unused
+    dates = {"date", "months"}  # how a date is written: read as words.date and words.months
+    assert words == map_words() and used == set(words) - dates  # every word used is there, and none is left unused
+    assert all(f"words.{k}" in js for k in dates)
     code = re.sub(r"(?<!:)//[^\n]*", "", re.sub(r"/\*.*?\*/", "", js, flags=re.S))  # comments aside, no English
     assert "const say" in code and len(code) > len(js) / 2  # (the comments are gone, the code is not)
     assert not re.findall(r"[\"'`][A-Z][a-z]+ [a-z]+[^\"'`\n]*[\"'`]", code)  # sentence is left in the code
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_words_are_in_the_language_and_dates_as_the_app_writes_them(lang):
+    from infra.i18n import date_text, language
+    from infra.views.maps import date_words
+
+    with language(lang):
+        words, dates = map_words(), date_words()
+        day = dt.date(2026, 9, 15)
+        written = dates["date"].format(d=day.day, m=day.month, y=day.year, mon=dates["months"][day.month - 1])
+        assert written == date_text(day)  # what the renderer writes is what the app writes
+    assert (words["fullscreen"] == "Full screen") == (lang == "en")
+
+
+def test_compact_popups_are_smaller_and_the_same_in_every_language(default_ds):
+    from infra.i18n import language
+
+    with language("vi"):
+        vi = map_parts(default_ds)
+    en = map_parts(default_ds)
+    assert vi.popups == en.popups and vi.units == en.units  # the browser's copies serve both languages
+    codes = json.loads(en.blobs[en.popups])["text"]
+    assert len(codes) == len(default_ds.sites) and len(en.blobs[en.popups]) < 900_000

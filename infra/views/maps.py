@@ -21,36 +21,70 @@ import geopandas as gpd
 import numpy as np
 
 from infra.engine.asof import active
+from infra.i18n import _, date_text, locale, number
 
 
-def map_words() -> dict[str, str]:
-    """The renderer's own texts: its buttons, hints, tooltips and warnings, as the page shows them.
+def date_words() -> dict[str, object]:
+    """How the renderer writes a date in the current language, as :func:`infra.i18n.date_text` does.
+
+    ``date``: the pattern with ``{d}``, ``{m}``, ``{y}`` and ``{mon}`` (the abbreviated
+    month, from ``months``), found by formatting a date whose parts cannot be confused.
+
+    Examples
+    --------
+    >>> date_words()["date"]
+    '{mon} {d}, {y}'
+    """
+    probe = date_text(dt.date(2033, 11, 22))
+    months = [str(locale().months["format"]["abbreviated"][k]) for k in range(1, 13)]
+    pattern = probe.replace("2033", "{y}").replace("22", "{d}")
+    pattern = pattern.replace(months[10], "{mon}") if months[10] in pattern else pattern
+    return {"date": pattern.replace("11", "{m}"), "months": months}
+
+
+def map_words() -> dict[str, object]:
+    """The renderer's own texts: its buttons, hints, tooltips, popups and warnings, as the page shows them.
 
     They travel in the map's state rather than in the JavaScript, so that the app's
     translation reaches the map too; the renderer fills each ``{placeholder}`` with
     the named value and sets the result as text.
     """
     return {
-        "fullscreen": "Full screen",
-        "measure": "Measure a distance",
-        "measure_hint": "Click on the map to measure.",
-        "metres": "{metres} m",
-        "kilometres": "{km} km",
-        "loading_history": "Loading the site's history…",
-        "tooltip_unit": "Unit: {name}",
-        "tooltip_code": "Code: {code}",
+        "fullscreen": _("Full screen"),
+        "measure": _("Measure a distance"),
+        "measure_hint": _("Click on the map to measure."),
+        "metres": _("{metres} m"),
+        "kilometres": _("{km} km"),
+        "loading_history": _("Loading the site's history…"),
+        "tooltip_unit": _("Unit: {name}"),
+        "tooltip_code": _("Code: {code}"),
         "tooltip_value": "{caption}: {value}",
-        "tiles_failed": "The base map's tiles cannot load (no internet here?): the units, sites, legends and "
-                        "notices are drawn without them.",
-        "failed": "The map could not be drawn: {error}",
+        "tooltip_former": _("Former district(s): {units}"),
+        "tooltip_new": _("Its 2025 communes and wards: {units}"),
+        "share": _("{name} ({share} %)"),
+        "popup_head": _("{name} ({site_id})"),
+        "popup_mast": _("Mast class {cls} · owner {owner}"),
+        "popup_built": _("Built {date}"),
+        "popup_removed": _("Built {date} · removed {removed}"),
+        "popup_on": _("{tech} {operator}: on air since {on}"),
+        "popup_off": _("{tech} {operator}: on air {on}, switched off {off}"),
+        "pilot": _("5G pilot"),
+        "tiles_failed": _("The base map's tiles cannot load (no internet here?): the units, sites, legends and "
+                          "notices are drawn without them."),
+        "failed": _("The map could not be drawn: {error}"),
+        **date_words(),
     }
 
 
-#: Colour per mast class (bulky classes in warm colours).
-MAST_COLOURS: dict[str, str] = {
-    "A1a": "#1b9e77", "A1b": "#66a61e", "A2a": "#d95f02", "A2b": "#e7298a",
-    "pole": "#7570b3", "indoor": "#a6761d", "unknown": "#666666",
+#: Colour and shape per mast class: Paul Tol's "muted" scheme (colour-blind safe), apart from the
+#: technologies' Okabe–Ito colours; squares for the bulky classes, triangles for the light masts.
+MAST_STYLES: dict[str, tuple[str, str]] = {
+    "A1a": ("#332288", "triangle"), "A1b": ("#88CCEE", "triangle"), "A2a": ("#882255", "square"),
+    "A2b": ("#CC6677", "square"), "pole": ("#117733", "diamond"), "indoor": ("#DDCC77", "circle"),
+    "unknown": ("#777777", "circle"),
 }
+#: Colour per mast class (bulky classes in warm colours).
+MAST_COLOURS: dict[str, str] = {k: c for k, (c, _shape) in MAST_STYLES.items()}
 
 
 def to_json(obj: object) -> str:
@@ -161,11 +195,16 @@ def active_sites(sites: gpd.GeoDataFrame, as_of: dt.date) -> gpd.GeoDataFrame:
 
 
 def ticks(vmin: float, vmax: float) -> list[str]:
-    """The three tick labels of a colour scale.
+    """The three tick labels of a colour scale, as numbers for people in the current language.
 
     Examples
     --------
     >>> ticks(0, 100)
     ['0', '50', '100']
+    >>> ticks(-2.5, 2.5)
+    ['-2.5', '0', '2.5']
     """
-    return [f"{v:,.4g}" for v in (vmin, (vmin + vmax) / 2, vmax)]
+    def say(v: float) -> str:
+        return number(v, 0 if float(v).is_integer() or abs(v) >= 100 else 1)
+
+    return [say(v) for v in (vmin, (vmin + vmax) / 2, vmax)]

@@ -30,14 +30,54 @@
     return out;
   }
 
+  /* A mark of a site: the shape of its mast class or layer (circle, triangle, square, diamond, ring, cross). */
+  function trace(ctx, shape, x, y, r) {
+    if (shape === "triangle") {
+      ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r * 1.05, y + r * 0.7); ctx.lineTo(x - r * 1.05, y + r * 0.7);
+      ctx.closePath();
+    } else if (shape === "square") {
+      ctx.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8);
+    } else if (shape === "diamond") {
+      ctx.moveTo(x, y - r * 1.25); ctx.lineTo(x + r * 1.25, y); ctx.lineTo(x, y + r * 1.25); ctx.lineTo(x - r * 1.25, y);
+      ctx.closePath();
+    } else if (shape === "cross") {
+      ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r);
+    } else {
+      ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    }
+  }
+
+  function paint(ctx, shape, colour) {  // fill and outline what trace() drew (a ring or a cross is only a line)
+    if (shape === "ring" || shape === "cross") {
+      ctx.lineWidth = shape === "cross" ? 2 : 1.6; ctx.strokeStyle = colour; ctx.stroke();
+      return;
+    }
+    ctx.fillStyle = colour; ctx.globalAlpha = 0.85; ctx.fill();
+    ctx.globalAlpha = 1; ctx.lineWidth = 0.7; ctx.strokeStyle = "rgba(0,0,0,0.55)"; ctx.stroke();
+  }
+
+  function bubble(ctx, x, y, n) {  // a group of sites: a disc that grows with the count, the count on it
+    const r = clusterRadius(n);
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = "rgba(59,110,165,0.82)"; ctx.fill();
+    ctx.lineWidth = 2; ctx.strokeStyle = "#ffffff"; ctx.stroke();
+    ctx.fillStyle = "#ffffff"; ctx.font = "bold 11px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.fillText(String(n), x, y);
+  }
+
+  function clusterRadius(n) { return 9 + 4 * Math.log10(n); }
+
   /* Every layer of sites on one canvas above the units: one bitmap to allocate and composite, however many
-   * layers are shown; a pan moves it with the map, and it is redrawn once the pan ends. */
+   * layers are shown; a pan moves it with the map, and it is redrawn once the pan ends. A layer with a
+   * `cluster` spec is drawn as groups of sites (a grid of cells, a count on each) below its zoom. */
   const PointsCanvas = L.Layer.extend({
-    initialize: function (sites, onClick) {
+    initialize: function (sites, onClick, onCluster) {
       this._sites = sites;
       this._onClick = onClick;
+      this._onCluster = onCluster;
       this._layers = [];
       this._hold = false;
+      this._clusters = [];
     },
     onAdd: function (map) {
       if (!map.getPane("itt-points")) map.createPane("itt-points").style.zIndex = "450";
@@ -67,6 +107,10 @@
       this._hold = on;
       if (!on) this.redraw();
     },
+    clustered: function (layer) {
+      const c = layer.spec.cluster;
+      return !!c && this._map.getZoom() < c.below_zoom;
+    },
     redraw: function () {
       const map = this._map;
       if (!map || this._hold) return;
@@ -83,24 +127,66 @@
       const xs = this._xs && this._xs.length === s.n ? this._xs : new Float32Array(s.n);
       const ys = this._ys && this._ys.length === s.n ? this._ys : new Float32Array(s.n);
       for (let i = 0; i < s.n; i++) { xs[i] = s.px[i] * scale - ox; ys[i] = s.py[i] * scale - oy; }
+      this._clusters = [];
+      const grouping = this._layers.some((l) => this.clustered(l));
       for (const layer of this._layers) {
-        const r = layer.spec.radius;
+        const r = layer.spec.radius, inView = (x, y) => !(x < -r || y < -r || x > w + r || y > h + r);
         let drawn = 0;
-        for (const [colour, members] of layer.groups()) {
+        layer.clusters = 0;
+        if (grouping && layer.spec.shape === "ring") { layer.drawn = 0; continue; }  // rings mark single sites
+        if (this.clustered(layer)) {  // cells fixed to the world's pixels: a pan does not regroup the sites
+          const cell = layer.spec.cluster.cell_px, cells = new Map();
+          for (const [, members] of layer.groups()) {
+            for (const i of members) {
+              const x = xs[i], y = ys[i];
+              if (!inView(x, y)) continue;
+              const key = Math.floor((x + ox) / cell) + ":" + Math.floor((y + oy) / cell);
+              let g = cells.get(key);
+              if (!g) cells.set(key, g = {n: 0, x: 0, y: 0, first: i});
+              g.n++; g.x += x; g.y += y;
+            }
+          }
+          const singles = new Set();
+          for (const g of cells.values()) {
+            if (g.n === 1) { singles.add(g.first); continue; }
+            const x = g.x / g.n, y = g.y / g.n;
+            bubble(ctx, x, y, g.n);
+            this._clusters.push({x, y, n: g.n, r: clusterRadius(g.n)});
+            layer.clusters++;
+          }
+          for (const [colour, members, shape] of layer.groups()) {
+            ctx.beginPath();
+            for (const i of members) if (singles.has(i)) { trace(ctx, shape, xs[i], ys[i], r); drawn++; }
+            paint(ctx, shape, colour);
+          }
+          layer.drawn = drawn;
+          layer.singles = singles;  // a click finds only the sites drawn one by one
+          continue;
+        }
+        layer.singles = null;
+        for (const [colour, members, shape] of layer.groups()) {
           ctx.beginPath();
           for (const i of members) {
             const x = xs[i], y = ys[i];
-            if (x < -r || y < -r || x > w + r || y > h + r) continue;
-            ctx.moveTo(x + r, y);
-            ctx.arc(x, y, r, 0, 2 * Math.PI);
+            if (!inView(x, y)) continue;
+            trace(ctx, shape, x, y, r);
             drawn++;
           }
-          ctx.fillStyle = colour; ctx.globalAlpha = 0.8; ctx.fill();
-          ctx.globalAlpha = 1; ctx.lineWidth = 0.6; ctx.strokeStyle = colour; ctx.stroke();
+          paint(ctx, shape, colour);
         }
         layer.drawn = drawn;
       }
       this._xs = xs; this._ys = ys; this._offset = topLeft; this.ms = performance.now() - t0;
+    },
+    group: function (layerPoint) {  // the group of sites under a click, or null
+      if (!this._offset) return null;
+      const x = layerPoint.x - this._offset.x, y = layerPoint.y - this._offset.y;
+      for (const g of this._clusters) {
+        if ((g.x - x) ** 2 + (g.y - y) ** 2 <= (g.r + 2) ** 2) {
+          return this._map.layerPointToLatLng([g.x + this._offset.x, g.y + this._offset.y]);
+        }
+      }
+      return null;
     },
     hit: function (layerPoint) {  // the nearest site drawn by an interactive layer under a click, or -1
       let best = -1;
@@ -111,6 +197,7 @@
         let bestD = (layer.spec.radius + 3) ** 2;
         for (const [, members] of layer.groups()) {
           for (const i of members) {
+            if (layer.singles && !layer.singles.has(i)) continue;  // in a group: not drawn, not clicked
             const d = (this._xs[i] - x) ** 2 + (this._ys[i] - y) ** 2;
             if (d <= bestD) { bestD = d; best = i; }
           }
@@ -118,14 +205,20 @@
       }
       return best;
     },
+    pick: function (layerPoint, latlng) {  // a click: zoom into a group, or open a site; true when it was one
+      const g = this.group(layerPoint);
+      if (g) { this._onCluster(g); return true; }
+      const i = this.hit(layerPoint);
+      if (i >= 0) { this._onClick(i, latlng); return true; }
+      return false;
+    },
     _click: function (e) {
       if (this._map.getContainer().classList.contains("itt-measuring")) return;  // the click measures
-      const i = this.hit(e.layerPoint);
-      if (i >= 0) this._onClick(i, e);
+      this.pick(e.layerPoint, e.latlng);
     },
   });
 
-  /* One layer of sites (a mask over the sites, colours, a radius), drawn by the shared canvas. */
+  /* One layer of sites (a mask over the sites, colours and shapes, a radius), drawn by the shared canvas. */
   const Points = L.Layer.extend({
     initialize: function (canvas, spec, order) {
       this.canvas = canvas;
@@ -135,8 +228,8 @@
       this.count = this._mask.reduce((a, b) => a + b, 0);
     },
     onAdd: function () { this.canvas.attach(this); },
-    onRemove: function () { this.canvas.detach(this); this.drawn = 0; },
-    groups: function () {  // [colour, indices] in drawing order (the commonest class first, the rarest on top)
+    onRemove: function () { this.canvas.detach(this); this.drawn = 0; this.clusters = 0; },
+    groups: function () {  // [colour, indices, shape] in drawing order (the commonest class first, the rarest on top)
       if (this._groups) return this._groups;
       const spec = this.spec, s = this.canvas._sites, byClass = Array.isArray(spec.colours);
       const lists = new Map();
@@ -147,7 +240,8 @@
         lists.get(key).push(i);
       }
       const keys = byClass ? spec.order.filter((k) => lists.has(k)) : [...lists.keys()];
-      this._groups = keys.map((k) => [byClass ? spec.colours[k] : spec.colour, lists.get(k)]);
+      this._groups = keys.map((k) => [byClass ? spec.colours[k] : spec.colour, lists.get(k),
+        byClass ? (spec.shapes || [])[k] || "circle" : spec.shape || "circle"]);
       return this._groups;
     },
   });
@@ -248,22 +342,34 @@
     return b;
   }
 
+  function swatch(item) {  // the legend's mark, drawn as the map draws it
+    const c = el("canvas", {class: "itt-swatch", width: "28", height: "28"});
+    c.style.width = "14px"; c.style.height = "14px";
+    const ctx = c.getContext("2d");
+    ctx.scale(2, 2);
+    if (item.shape === "cluster") {
+      ctx.beginPath(); ctx.arc(7, 7, 6, 0, 2 * Math.PI); ctx.fillStyle = item.colour; ctx.fill();
+    } else {
+      ctx.beginPath(); trace(ctx, item.shape === "ring" ? "circle" : item.shape, 7, 7.5, 4.6);
+      paint(ctx, item.shape, item.colour);
+    }
+    return c;
+  }
+
   function legendBox(legend) {
-    const b = box("itt-legend", "itt-box itt-legend");
+    const b = box(`itt-legend-${legend.key}`, `itt-box itt-legend itt-legend-${legend.key}`);
     b.appendChild(el("b", {}, legend.title));
-    for (const [label, colour] of legend.items) {
-      const row = el("div");
-      const swatch = el("span", {class: "itt-swatch"});
-      swatch.style.background = colour;
-      row.appendChild(swatch);
-      row.appendChild(document.createTextNode(label));
+    for (const item of legend.items) {
+      const row = el("div", {class: "itt-legend-row"});
+      row.appendChild(swatch(item));
+      row.appendChild(document.createTextNode(item.label));
       b.appendChild(row);
     }
     return b;
   }
 
   function noticeBox(title, lines) {
-    const d = el("details", {id: "itt-notice", class: "itt-box itt-notice", open: ""});
+    const d = el("details", {id: "itt-notice", class: "itt-box itt-notice"});  // one line until opened
     L.DomEvent.disableClickPropagation(d);
     d.appendChild(el("summary", {}, title));
     const ul = el("ul");
@@ -288,6 +394,11 @@
     const parts = new Map();
     const visible = {};  // layer key → shown, kept across updates (the user's choice in the layer control)
     let canvas = null, layers = [], control = null, boxes = null, lastBounds = null, tileNotice = null, seq = 0, state = null;
+    let lastFocus = "null";
+    const zoomIn = () => {  // the first zoom that shows the sites one by one
+      const spec = state && state.points.find((p) => p.cluster);
+      return spec ? spec.cluster.below_zoom : 14;
+    };
     let words = {};  // the renderer's own texts, from the state (infra.views.maps.map_words)
     const say = (key, values) => fill(words[key], values || {});
     map.setView([21.03, 105.8], 10);
@@ -315,12 +426,40 @@
       return raw;
     }
 
+    function dateOf(days) {  // days since 1970 → the date as the app writes it (infra.views.maps.date_words)
+      if (days === "" || days === undefined) return "?";
+      const d = new Date(Number(days) * 86400000), m = d.getUTCMonth() + 1;
+      return fill(words.date, {d: d.getUTCDate(), m: m, y: d.getUTCFullYear(), mon: (words.months || [])[m - 1]});
+    }
+
+    function popupText(code, operators) {  // a site's facts (infra.views.map_parts.popup_codes) in the page's words
+      const f = String(code || "").split("\t"), [name, id, cls, owner, built, removed] = f;
+      const lines = [say("popup_head", {name: name || id, site_id: id}), say("popup_mast", {cls: cls, owner: owner || "?"}),
+        removed ? say("popup_removed", {date: dateOf(built), removed: dateOf(removed)})
+          : say("popup_built", {date: dateOf(built)})];
+      for (const radio of f.slice(6)) {
+        const [t, o, on, off] = radio.split(":");
+        const v = {tech: t.endsWith("*") ? say("pilot") : t, operator: (operators || [])[Number(o)] || "?",
+          on: dateOf(on), off: off ? dateOf(off) : ""};
+        lines.push(off ? say("popup_off", v) : say("popup_on", v));
+      }
+      return lines.join("\n");
+    }
+
     async function sitePopup(st, i, latlng) {
       const content = el("div", {class: "itt-popup"}, say("loading_history"));
       const popup = L.popup({maxWidth: 420}).setLatLng(latlng).setContent(content).openOn(map);
       const popups = await part(st.sites.popups);
-      content.textContent = popups.text[i];
+      content.textContent = popupText(popups.text[i], st.operators);
       popup.update();  // measured again for the history, not for the loading text
+      api.opened = i;
+    }
+
+    function crosswalk(u, f) {  // the other layer's units this unit overlaps, with their shares of the area
+      const list = f.properties.x || [];
+      if (!u.crosswalk || !list.length) return null;
+      const units = list.map(([name, share]) => say("share", {name: name, share: share})).join("; ");
+      return u.crosswalk === "former" ? say("tooltip_former", {units: units}) : say("tooltip_new", {units: units});
     }
 
     function unitsLayer(st, units) {
@@ -334,15 +473,16 @@
           tip.appendChild(el("div", {}, say("tooltip_unit", {name: f.properties.name})));
           tip.appendChild(el("div", {}, say("tooltip_code", {code: f.properties.code})));
           tip.appendChild(el("div", {}, say("tooltip_value", {caption: u.caption, value: u.text[f.properties.i]})));
+          const across = crosswalk(u, f);
+          if (across) tip.appendChild(el("div", {class: "itt-crosswalk"}, across));
           l.bindTooltip(tip, {sticky: true});
           l.on("mouseover", () => l.setStyle({weight: 3}));
           l.on("mouseout", () => l.setStyle({weight: 1}));
           l.on("click", (e) => {
             L.DomEvent.stopPropagation(e);
             if (measure._line) { measure._add(e); return; }
-            const i = canvas ? canvas.hit(e.layerPoint) : -1;
-            if (i >= 0) sitePopup(state, i, e.latlng);
-            else if (onSelect) onSelect(f.properties.code);
+            if (canvas && canvas.pick(e.layerPoint, e.latlng)) return;  // a group of sites, or a site
+            if (onSelect) onSelect(f.properties.code);
           });
         },
       });
@@ -394,7 +534,8 @@
       st.overlays.forEach((o, k) => add(overlay(o, extra[k]), o.key, o.name, o.show));
       if (!canvas || canvas._sites !== sites) {
         if (canvas) canvas.remove();
-        canvas = new PointsCanvas(sites, (i, e) => sitePopup(state, i, e.latlng)).addTo(map);
+        canvas = new PointsCanvas(sites, (i, latlng) => sitePopup(state, i, latlng),
+          (latlng) => map.setView(latlng, Math.max(map.getZoom() + 2, zoomIn()))).addTo(map);
       }
       canvas.hold(true);
       st.points.forEach((p, k) => add(new Points(canvas, p, k), p.key, p.name, p.show));
@@ -403,7 +544,9 @@
       if (boxes) boxes.remove();
       boxes = el("div", {class: "itt-boxes"});
       boxes.appendChild(scaleBox(st.scale));
-      boxes.appendChild(legendBox(st.legend));
+      const legends = el("div", {class: "itt-legends"});
+      for (const legend of st.legends) legends.appendChild(legendBox(legend));
+      boxes.appendChild(legends);
       boxes.appendChild(noticeBox(st.notice_title, st.notices));
       if (st.title) boxes.appendChild(titleBox(st.title));
       map.getContainer().appendChild(boxes);
@@ -413,25 +556,36 @@
         if (st.bounds) map.fitBounds(st.bounds);
         else map.setView([21.03, 105.8], 10);
       }
+      const focus = JSON.stringify(st.focus || null);
+      if (st.focus && focus !== lastFocus) {  // a site found by search: there, one by one, its popup open
+        const i = st.focus.i, at = L.latLng(sites.lat[i], sites.lon[i]);
+        map.setView(at, Math.max(st.focus.zoom || 17, zoomIn()), {animate: false});
+        sitePopup(st, i, at);
+      }
+      lastFocus = focus;
       api.timing = {parts_ms: t1 - t0, draw_ms: performance.now() - t1};  // where an update's time goes
       api.renders++;
     }
 
     const api = {
-      map, update, say, renders: 0, timing: null,
+      map, update, say, renders: 0, timing: null, opened: -1,
       counts: () => {
-        const out = {polygons: 0, markers: 0, points: {}, redraw_ms: canvas ? canvas.ms : 0};
+        const out = {polygons: 0, markers: 0, points: {}, drawn: {}, clusters: 0, zoom: map.getZoom(),
+          redraw_ms: canvas ? canvas.ms : 0};
         for (const l of layers) {
           if (!map.hasLayer(l)) continue;
           if (l._ittKey === "units") out.polygons = l.count;
           if (l instanceof Points) {
             out.points[l._ittKey] = l.count;
-            if (l.spec.interactive) out.markers = l.count;
+            out.drawn[l._ittKey] = l.drawn || 0;
+            if (l.spec.interactive) { out.markers = l.count; out.clusters = l.clusters || 0; }
           }
         }
         return out;
       },
       sites: () => layers.find((l) => l instanceof Points && l.spec.interactive),
+      groups: () => (canvas ? canvas._clusters : []).map((g) => Object.assign({n: g.n},
+        map.layerPointToLatLng([g.x + canvas._offset.x, g.y + canvas._offset.y]))),
     };
     return api;
   }
