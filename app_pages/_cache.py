@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +18,7 @@ import streamlit as st
 
 from infra import Dataset, engine
 from infra.engine import Engine, ModelOptions, PreparedLayers
+from infra.i18n import N_, _
 from infra.io import web
 from infra.plan import series_dates
 from infra.plan.series import HORIZON
@@ -23,43 +26,66 @@ from infra.store import Store, open_store
 from infra.views import MapDoc, MapParts, MapView, coverage_map, map_parts, metric_values, unit_table
 
 
-@st.cache_resource(show_spinner="Opening the store…")
+def _spinning(message: str) -> Callable:
+    """Show ``message`` (translated at the call, in the page's language) while a slow cached call runs.
+
+    Streamlit's own ``show_spinner`` text is fixed when the module is imported, in one language;
+    ``st.spinner`` waits half a second before it shows, so a cache hit shows nothing.
+    """
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with st.spinner(_(message)):
+                return fn(*args, **kwargs)
+        run.clear = fn.clear  # type: ignore[attr-defined]
+        return run
+    return wrap
+
+
+@_spinning(N_("Opening the store…"))
+@st.cache_resource(show_spinner=False)
 def store(location: str) -> Store:
     """The store at a location (the first time, it is given the embedded default data as revision 1)."""
     return open_store(location)
 
 
-@st.cache_resource(show_spinner="Reading the data…", max_entries=4)
+@_spinning(N_("Reading the data…"))
+@st.cache_resource(show_spinner=False, max_entries=4)
 def dataset(location: str, key: str, _store: Store, _revision: int) -> Dataset:
     """The dataset of a revision, shared by every revision with the same content (``key``) and every session."""
     return _store.dataset(_revision)
 
 
-@st.cache_resource(show_spinner="Preparing the boundaries…", max_entries=2)
+@_spinning(N_("Preparing the boundaries…"))
+@st.cache_resource(show_spinner=False, max_entries=2)
 def layers(data_key: str, _ds: Dataset) -> PreparedLayers:
     """The admin layers refined and tiled once per dataset: a change of coverage model reuses them."""
     return engine.prepare_layers(_ds.units)
 
 
-@st.cache_resource(show_spinner="Preparing the coverage engine…", max_entries=4)
+@_spinning(N_("Preparing the coverage engine…"))
+@st.cache_resource(show_spinner=False, max_entries=4)
 def engine_of(data_key: str, opts: ModelOptions, _ds: Dataset) -> Engine:
     """One engine per dataset and coverage model (its caches make later dates fast)."""
     return Engine.from_dataset(_ds, options=opts, prepared=layers(data_key, _ds))
 
 
-@st.cache_data(show_spinner="Computing metrics…", max_entries=64)
+@_spinning(N_("Computing metrics…"))
+@st.cache_data(show_spinner=False, max_entries=64)
 def metrics_at(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
     """All metrics of every layer at one date."""
     return _eng.metrics(as_of)
 
 
-@st.cache_data(show_spinner="Computing the series…", max_entries=16)
+@_spinning(N_("Computing the series…"))
+@st.cache_data(show_spinner=False, max_entries=16)
 def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
     """Metrics at the dates of the one series policy, looking ahead to the plan's horizon."""
     return _eng.series(series_dates(as_of, until=HORIZON))
 
 
-@st.cache_data(show_spinner="Building the table…", max_entries=16)
+@_spinning(N_("Building the table…"))
+@st.cache_data(show_spinner=False, max_entries=16)
 def unit_table_of(data_key: str, opts: ModelOptions, as_of: dt.date, layer: str, operators: tuple[str, ...],
                   technologies: tuple[str, ...], compare: dt.date | None, lang: str, _ds: Dataset, _eng: Engine,
                   _series: pd.DataFrame, _then: pd.DataFrame | None) -> gpd.GeoDataFrame:
@@ -71,7 +97,8 @@ def unit_table_of(data_key: str, opts: ModelOptions, as_of: dt.date, layer: str,
                       technologies=technologies, then=_then)[0]
 
 
-@st.cache_resource(show_spinner="Preparing the map's boundaries and sites…", max_entries=4)
+@_spinning(N_("Preparing the map's boundaries and sites…"))
+@st.cache_resource(show_spinner=False, max_entries=4)
 def parts(data_key: str, _ds: Dataset) -> MapParts:
     """The static parts of a dataset's maps (boundaries, sites, popups, zones), whatever the view."""
     return map_parts(_ds)
