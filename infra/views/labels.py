@@ -65,6 +65,9 @@ COLUMNS: dict[str, str] = {
 TARGET_PARTS: dict[str, str] = {"next_target": N_("target"), "next_year": N_("target year"), "path": N_("path"),
                                 "gap": N_("gap"), "status": N_("status"), "trend": N_("trend"),
                                 "source": N_("source")}
+#: Frames of a dataset (provenance keys) → their names.
+FRAMES: dict[str, str] = {"units": N_("boundaries"), "sites": N_("sites"), "radios": N_("radios"),
+                          "zones": N_("restricted zones"), "targets": N_("targets"), "population": N_("population")}
 ALL_OPERATORS = N_("all operators")
 ALL_TECHNOLOGIES = N_("all technologies")
 
@@ -105,6 +108,11 @@ def status_label(status: object) -> str:
     if not isinstance(status, str) or not status:
         return ""
     return _(STATUSES[status]) if status in STATUSES else status
+
+
+def frame_label(frame: str) -> str:
+    """What a frame of the dataset holds, in words (``radios`` → "radios", in Vietnamese "thiết bị vô tuyến")."""
+    return _(FRAMES[frame]) if frame in FRAMES else _humanise(frame)
 
 
 def unit_label(code: str, name: str) -> str:
