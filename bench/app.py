@@ -250,8 +250,12 @@ def interactions(p, b, runs: int) -> None:
         for k in ("Home", "End"):  # both ends seen once
             timed(page, meter, key(k))
         report("a date seen before", [timed(page, meter, key("End" if i % 2 else "Home")) for i in range(runs)])
-        slider.focus()
-        report("a new date", [timed(page, meter, key("ArrowRight")) for _ in range(runs)])  # from 2019-01-01 on
+        def new_date(label):  # the quick dates: three dates never computed yet (the slider's ends and today were)
+            return lambda: page.locator(SIDEBAR).get_by_text(label, exact=True).click()
+
+        report("a new date (the quick dates 2020, 2025, 2G switch-off)",
+               [timed(page, meter, new_date(label)) for label in ("Plan 2020", "Plan 2025",
+                                                                  "2G switch-off (15 Sep 2026)")])
 
         units = page.locator(f"{SIDEBAR} [data-testid='stMultiSelect']").nth(0)
         operators = page.locator(f"{SIDEBAR} [data-testid='stMultiSelect']").nth(1)
