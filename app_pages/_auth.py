@@ -68,9 +68,12 @@ def _loopback(netloc: str) -> bool:
     if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if ip.version == 6 and ip.ipv4_mapped:  # a dual-stack server sees 127.0.0.1 as ::ffff:127.0.0.1
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
 
 
 def _local() -> bool:

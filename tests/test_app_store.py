@@ -151,6 +151,8 @@ LOCAL = {"Host": "localhost:8501", "Origin": "http://localhost:8501"}
     ({"Host": "tracker.so-tt.hanoi.gov.vn", "Origin": "https://tracker.so-tt.hanoi.gov.vn"}, None, False),
     ({"Host": "localhost:8501"}, None, False),                           # no Origin: not a browser
     (LOCAL, "192.168.1.20", False),                                      # another computer
+    ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, "::ffff:127.0.0.1", True),  # a dual-stack server
+    (LOCAL, "::ffff:192.168.1.20", False),
 ])
 def test_only_a_browser_on_this_computer_is_the_one_person_tool(monkeypatch, headers, ip, local):
     from app_pages import _auth
