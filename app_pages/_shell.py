@@ -8,7 +8,9 @@ choices with :func:`filters`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +23,7 @@ from infra.store import Revision, Store, chosen_location
 from infra.views.labels import frame_label, layer_label, unit_label
 from infra.views.text import plain
 
+T = TypeVar("T")
 #: Model parameters (widget key → default); kept in the URL only when changed.
 PARAMS = {**{f"radius_{t}": float(r) for t, r in settings.FIXED_RADII_M.items()},
           **{f"mapl_{t}": float(d) for t, d in settings.MAX_PATH_LOSS_DB.items()}}
@@ -114,6 +117,14 @@ class Filters:
         """Unit code → name on the chosen layer (for legends and tables)."""
         units = self.ds.layer(self.layer)
         return dict(zip(units["unit_code"], units["name"], strict=True))
+
+
+def in_language(make: Callable[[], T], lang: str) -> Callable[[], T]:
+    """``make`` run in ``lang`` (for a download made when clicked, in a thread that knows no page's language)."""
+    def run() -> T:
+        with i18n.language(lang, "app"):
+            return make()
+    return run
 
 
 def filters() -> Filters:

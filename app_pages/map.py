@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import _cache
 from app_pages._mapframe import map_frame
-from app_pages._shell import filters
+from app_pages._shell import filters, in_language
 from infra import settings
 from infra.i18n import _
 from infra.views import MapView, map_for_export, metric_values, standalone_html
@@ -64,5 +64,6 @@ def _standalone() -> str:
     return standalone_html(map_for_export(f.ds, mv, metrics=f.now, parts=parts))
 
 
-st.download_button(_("Download the map (HTML)"), _standalone, file_name=f"hanoi_{f.layer}_{f.as_of:%Y%m%d}.html",
-                   mime="text/html", key="dl_map", on_click="ignore")
+st.download_button(_("Download the map (HTML)"), in_language(_standalone, f.lang),  # made when clicked
+                   file_name=f"hanoi_{f.layer}_{f.as_of:%Y%m%d}.html", mime="text/html", key="dl_map",
+                   on_click="ignore")

@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages._header import notices
-from app_pages._shell import filters
+from app_pages._shell import filters, in_language
 from infra.contract import CITY
 from infra.i18n import _, date_text
 from infra.views.export import table_file
@@ -24,5 +24,6 @@ st.dataframe(styled(table, compare=f.compare), key="units_table", hide_index=Tru
 said = notices(f)
 name = f"units_{f.layer}_{f.as_of}"
 for col, (label, fmt) in zip(st.columns(3), (("CSV", "csv"), ("Excel", "xlsx"), ("GeoPackage", "gpkg")), strict=True):
-    col.download_button(label, partial(table_file, table, fmt=fmt, notices=said, compare=f.compare),  # when clicked
+    col.download_button(label, in_language(partial(table_file, table, fmt=fmt, notices=said, compare=f.compare),
+                                           f.lang),  # made when clicked, in the page's language
                         file_name=f"{name}.{fmt}", key=f"dl_{fmt}", on_click="ignore")

@@ -6,6 +6,10 @@ Nothing beyond the loopback is reached but the base map's tiles, which are refus
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import openpyxl
 import pytest
 
 from infra import settings
@@ -36,7 +40,7 @@ def test_every_page_in_each_language(app_url, lang):
     out.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
         browser = launch(p)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1300})
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
         refused = refuse_outside(ctx)
         page = ctx.new_page()
         for name in PAGES:
@@ -49,6 +53,12 @@ def test_every_page_in_each_language(app_url, lang):
             raw = identifiers_in(body.split())
             assert not raw, f"{name} in {lang} shows identifiers: {sorted(raw)}"
             page.screenshot(path=str(out / f"{lang}-{name}.png"), full_page=True)
+            if name == "units":  # a download is made when clicked, outside the page's run: in its language still
+                with page.expect_download(timeout=120_000) as info:
+                    page.get_by_role("button", name="Excel").click()
+                book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+                head = [c.value for c in book["units"][1]]
+                assert ("Mã" if lang == "vi" else "Code") in head and "unit_code" not in head, head
         assert all(u.startswith("https://tile.openstreetmap.org/") for u in refused), refused
         ctx.close()
         browser.close()
