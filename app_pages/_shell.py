@@ -252,7 +252,10 @@ def dates() -> tuple[dt.date, dt.date | None]:
     compare = None
     if st.sidebar.toggle(_("Compare with another date"), key="compare_on"):
         if not isinstance(st.session_state.get("compare"), dt.date):
-            st.session_state["compare"] = dt.date(as_of.year - 1, as_of.month, min(as_of.day, 28))
+            try:  # a year before the as-of date (28 Feb for a 29 Feb)
+                st.session_state["compare"] = as_of.replace(year=as_of.year - 1)
+            except ValueError:
+                st.session_state["compare"] = as_of.replace(year=as_of.year - 1, day=28)
         compare = st.sidebar.date_input(_("Compare with"), min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
                                         key="compare", format="DD/MM/YYYY",
                                         help=_("The Units table and the map show the change from this date to the "

@@ -16,10 +16,15 @@ choices = [m for m, (_metric, tech, _op) in TARGET_METRICS.items()
 if st.session_state.get("target_metric") not in choices:
     st.session_state.pop("target_metric", None)
 first = "pop_coverage_5g_pct"  # the plan's headline target to 2030 (99 % of the population covered by 5G)
-tmetric = st.selectbox(_("Target"), choices, key="target_metric", format_func=target_label,
-                       index=choices.index(first) if first in choices else 0)
+if "target_metric" not in st.session_state and first in choices:
+    st.session_state["target_metric"] = first
+tmetric = st.selectbox(_("Target"), choices, key="target_metric", format_func=target_label)
 chart, table, has_target = plan_view(f.ds.targets, f.series, layer=f.layer, units=f.units, target_metric=tmetric,
                                      as_of=f.as_of, operators=f.operators, names=f.names)
+if TARGET_METRICS[tmetric][0] == "pop_coverage_pct" and f.ds.population is None:
+    st.warning(_("This target counts people, and the data has no population grid, so it cannot be measured: import "
+                 "one in the Data view (kind of file: population grid). Until then, the Map and Units views give the "
+                 "share of area covered."))
 if not has_target:
     st.info(_("No target for {target} in the selected units.").format(target=target_label(tmetric)))
 st.altair_chart(chart, key="plan_chart")

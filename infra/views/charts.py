@@ -51,7 +51,8 @@ def plan_styled(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     style = table.rename(columns=names).style
     for col in ("actual", "path", "next_target", "gap", "next_year"):
         style = style.format(partial(cell_text, places=1, blank=True, year=col == "next_year"), subset=[names[col]])
-    return style
+    rest = [names.get(c, c) for c in table.columns if c not in ("actual", "path", "next_target", "gap", "next_year")]
+    return style.format(na_rep="", subset=rest)  # a text cell with nothing in it is blank, never "None"
 
 
 def locale_config() -> dict:

@@ -284,6 +284,8 @@ def styled(table: pd.DataFrame, *, compare: dt.date | None = None) -> pd.io.form
         elif pd.api.types.is_numeric_dtype(plain[col]):
             style = style.format(partial(cell_text, places=decimals(col), blank=":" in col,
                                          year=col.endswith(":next_year")), subset=[names[col]])
+        else:  # a text cell with nothing in it is blank, never "None"
+            style = style.format(na_rep="", subset=[names[col]])
     return style
 
 
