@@ -23,7 +23,7 @@ chart, table, has_target = plan_view(f.ds.targets, f.series, layer=f.layer, unit
                                      as_of=f.as_of, operators=f.operators, names=f.names)
 if TARGET_METRICS[tmetric][0] == "pop_coverage_pct" and f.ds.population is None:
     st.warning(_("This target counts people, and the data has no population grid, so it cannot be measured: import "
-                 "one in the Data view (kind of file: population grid). Until then, the Map and Units views give the "
+                 "one in the Data view (kind of file: “population”). Until then, the Map and Units views give the "
                  "share of area covered."))
 if not has_target:
     st.info(_("No target for {target} in the selected units.").format(target=target_label(tmetric)))

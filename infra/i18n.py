@@ -309,7 +309,7 @@ def update() -> None:
                               creation_date=_STAMP, revision_date=_STAMP, header_comment=_HEADER, version="1")
             catalog.update(template, no_fuzzy_matching=True)
         with po.open("wb") as fh:
-            write_po(fh, catalog, sort_output=True, width=120, no_location=True, ignore_obsolete=False,
+            write_po(fh, catalog, sort_output=True, width=120, no_location=True, ignore_obsolete=True,
                      include_previous=False)
     translations.cache_clear()
 
