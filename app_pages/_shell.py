@@ -29,7 +29,7 @@ PARAMS = {**{f"radius_{t}": float(r) for t, r in settings.FIXED_RADII_M.items()}
           **{f"mapl_{t}": float(d) for t, d in settings.MAX_PATH_LOSS_DB.items()}}
 #: Widget keys kept in the URL, so a view can be shared as a link (the pages' own choices too).
 URL_KEYS = ("lang", "rev", "layer", "units", "operators", "technologies", "as_of", "compare", "model", *PARAMS,
-            "metric", "metric_tech", "metric_op", "footprints", "target_metric", "site", "chart_metric")
+            "metric", "metric_tech", "metric_op", "footprints", "target_metric", "site")
 _MANY = {"units", "operators", "technologies"}
 _DATES = {"as_of", "compare"}
 _FILTERS = "_filters"
@@ -264,8 +264,10 @@ def dates() -> tuple[dt.date, dt.date | None]:
 
 
 def sidebar() -> Filters:
-    """Draw the sidebar (language, data, layer, units, operators, technologies, dates, model); return its choices."""
-    init_state()
+    """Draw the sidebar (language, data, layer, units, operators, technologies, dates, model); return its choices.
+
+    :func:`start` has seeded the state from the URL before.
+    """
     _language()
     for key, pending in (("rev", "_pending_rev"), ("units", "_pending_units")):  # set by the pages, applied here
         if pending in st.session_state:
