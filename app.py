@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _header, _shell
+from app_pages import _cache, _header, _shell
 from infra.i18n import N_, _
 from infra.store import StoreError
 
@@ -36,3 +36,4 @@ _shell.sync_url()
 _header.header(f)
 nav.run()
 _shell.footer(f)
+_cache.warm(f.as_of, f.engine)  # the series of this date, for the other views

@@ -9,6 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,7 +40,8 @@ def _spinning(message: str) -> Callable:
         def run(*args, **kwargs):
             with st.spinner(_(message)):
                 return fn(*args, **kwargs)
-        run.clear = fn.clear  # type: ignore[attr-defined]
+        if hasattr(fn, "clear"):
+            run.clear = fn.clear  # type: ignore[attr-defined]
         return run
     return wrap
 
@@ -71,17 +75,52 @@ def engine_of(data_key: str, opts: ModelOptions, _ds: Dataset) -> Engine:
 
 
 @_spinning(N_("Computing metrics…"))
-@st.cache_data(show_spinner=False, max_entries=64)
 def metrics_at(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
-    """All metrics of every layer at one date."""
+    """All metrics of every layer at one date (the engine keeps the dates asked lately)."""
     return _eng.metrics(as_of)
 
 
 @_spinning(N_("Computing the series…"))
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> pd.DataFrame:
-    """Metrics at the dates of the one series policy, looking ahead to the plan's horizon."""
+    """Metrics at the dates of the one series policy, looking ahead to the plan's horizon (shared: read only).
+
+    The engine keeps each date's metrics, and :func:`warm` computes them ahead: the series of another date
+    mostly reuses them.
+    """
     return _eng.series(series_dates(as_of, until=HORIZON))
+
+
+#: Seconds a warm-up waits before it starts: the browser is still fetching the map's files from this process.
+WARM_DELAY = 1.0
+_warming: dict[tuple[int, dt.date], threading.Thread] = {}
+_warming_lock = threading.Lock()
+
+
+def warm(as_of: dt.date, eng: Engine) -> threading.Thread | None:
+    """Compute the series' dates at ``as_of`` in a background thread, so Units, Plan and Transition open quickly.
+
+    Once per engine and date, and only for dates the engine has not kept; the thread computes one date at a
+    time, so a session asking for another date waits for one date at most. Off when ``TRACKER_WARM=0``.
+    Returns the thread started, else ``None``.
+    """
+    dates = series_dates(as_of, until=HORIZON)
+    if os.environ.get("TRACKER_WARM", "1") == "0" or eng.known(dates):
+        return None
+    key = (id(eng), as_of)
+    with _warming_lock:
+        if key in _warming and _warming[key].is_alive():
+            return None
+
+        def run() -> None:
+            time.sleep(WARM_DELAY)
+            eng.precompute(dates)
+
+        thread = _warming[key] = threading.Thread(target=run, name=f"itt-warm-{as_of}", daemon=True)
+        for k in [k for k, th in _warming.items() if not th.is_alive() and k != key]:
+            del _warming[k]
+    thread.start()
+    return thread
 
 
 @_spinning(N_("Building the table…"))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
 
 from infra import contract
 from infra.i18n import N_, _
+
+T = TypeVar("T")
 
 #: What each frame is, in a notice (msgids).
 FRAME_WORDS: dict[str, str] = {"units": N_("The boundaries"), "zones": N_("The restricted zones"),
@@ -101,6 +105,17 @@ class Dataset:
     provenance: dict[str, Provenance] = field(default_factory=dict)
     figures: dict[str, float] = field(default_factory=dict)
     population: gpd.GeoDataFrame | None = None
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per dataset and ``key``: the frames never change, nor what is derived from them.
+
+        For values derived from the frames alone (e.g. the overlay of two layers). Callers must not modify what
+        is returned.
+        """
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def validate(self) -> None:
         """Validate every frame against the contract.

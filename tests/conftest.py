@@ -17,6 +17,8 @@ def pytest_configure(config):
     own = tempfile.mkdtemp(prefix="tracker-tests-")
     os.environ["TRACKER_STORE"] = os.path.join(own, "store.gpkg")
     os.environ["TRACKER_USERS"] = os.path.join(own, "users.toml")  # nor the developer's users file
+    # no background warm-up of the series (tests/test_warm.py turns it on): CPU for the tests, runs repeatable
+    os.environ.setdefault("TRACKER_WARM", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,8 @@ per coverage fragment.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,6 +69,8 @@ from infra.engine.population import Population, from_grid, from_units, layers_fo
 
 _PLAN_DATE = pd.Timestamp(settings.PLAN_DECISION_DATE)
 _NEW_SITES_FROM = pd.Timestamp("2017-01-01")
+#: How many dates' metrics an engine keeps (about 2.4 MB each on the default data): more than a series has.
+MEMO_DATES = 40
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,9 @@ class Engine:
         self._prepare_radios(radios, clutter)
         self._caches: dict[tuple[str, str], dict] = {}
         self._base_on: np.ndarray | None = None
+        # the metrics of the dates asked lately: a series at another as-of date shares most of its dates
+        self._dates: OrderedDict[pd.Timestamp, pd.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()  # the tile caches hold one date's state: one date at a time
 
     @classmethod
     def from_dataset(cls, ds: Dataset, *, layer: str | None = None, options: ModelOptions | None = None,
@@ -315,24 +322,45 @@ class Engine:
     def metrics(self, as_of: dt.date | str | pd.Timestamp) -> pd.DataFrame:
         """Every metric for every unit of every layer (and the city) at ``as_of``.
 
+        The metrics of the last :data:`MEMO_DATES` dates are kept, so asking again costs a copy.
+        Safe to call from several threads: one date is computed at a time.
+
         Returns
         -------
         pandas.DataFrame
             Long metrics: ``layer``, ``unit_code``, ``as_of``, ``metric``,
             ``technology``, ``operator``, ``value``.
         """
-        t = as_timestamp(as_of)
-        standing, on = self._state(t)
-        cov = self._coverage(on)
-        if self._base_on is None:
-            self._base_on = self._state(self.baseline_2g)[1]
-        state = _date_state(self, standing, on, self._base_on, t)
-        frames = [self._layer_metrics(lay, t, state, cov) for lay in self.layers]
-        return pd.concat(frames, ignore_index=True)
+        return self._metrics(as_timestamp(as_of)).copy()
+
+    def precompute(self, dates: Iterable[dt.date | str | pd.Timestamp]) -> None:
+        """Compute and keep the metrics of ``dates`` (one at a time), for a later :meth:`series` of them."""
+        for d in dates:
+            self._metrics(as_timestamp(d))
+
+    def known(self, dates: Iterable[dt.date | str | pd.Timestamp]) -> bool:
+        """Whether the metrics of every one of ``dates`` are kept (:meth:`series` of them is then quick)."""
+        return all(as_timestamp(d) in self._dates for d in dates)
+
+    def _metrics(self, t: pd.Timestamp) -> pd.DataFrame:
+        with self._lock:
+            if (kept := self._dates.get(t)) is not None:
+                self._dates.move_to_end(t)
+                return kept
+            standing, on = self._state(t)
+            cov = self._coverage(on)
+            if self._base_on is None:
+                self._base_on = self._state(self.baseline_2g)[1]
+            state = _date_state(self, standing, on, self._base_on, t)
+            frame = pd.concat([self._layer_metrics(lay, t, state, cov) for lay in self.layers], ignore_index=True)
+            self._dates[t] = frame
+            while len(self._dates) > MEMO_DATES:
+                self._dates.popitem(last=False)
+            return frame
 
     def series(self, dates: Iterable[dt.date | str | pd.Timestamp]) -> pd.DataFrame:
-        """:meth:`metrics` for each date, reusing the coverage of unchanged tiles."""
-        return pd.concat([self.metrics(d) for d in dates], ignore_index=True)
+        """:meth:`metrics` for each date, reusing the coverage of unchanged tiles and the dates already asked."""
+        return pd.concat([self._metrics(as_timestamp(d)) for d in dates], ignore_index=True)
 
     # --- assembly ----------------------------------------------------------
     def _layer_metrics(self, lay: str, t: pd.Timestamp, state: list,

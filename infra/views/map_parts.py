@@ -111,7 +111,7 @@ def crosswalk_lists(ds: Dataset, layer: str, codes: list[str]) -> list[list[list
     old, new = settings.LAYER_DISTRICT, settings.LAYER_COMMUNE_2025
     if layer not in (old, new) or not {old, new} <= set(ds.layers):
         return [[] for _ in codes]
-    w = overlay_weights(ds.units, old, new)
+    w = ds.memo(("overlay_weights", old, new), lambda: overlay_weights(ds.units, old, new))
     mine, other, share = ("to_code", "from_code", "share_of_to") if layer == new else ("from_code", "to_code",
                                                                                        "share_of_from")
     names = ds.layer(old if layer == new else new).set_index("unit_code")["name"].astype(str)

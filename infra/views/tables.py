@@ -77,7 +77,7 @@ def crosswalk_texts(ds: Dataset, layer: str, *, threshold: float = 0.01) -> pd.S
     if layer not in CROSSWALK or CROSSWALK[layer][0] not in ds.layers:
         return None
     other = CROSSWALK[layer][0]
-    w = overlay_weights(ds.units, other, layer)  # from the other layer to this one
+    w = ds.memo(("overlay_weights", other, layer), lambda: overlay_weights(ds.units, other, layer))  # other → this
     names = ds.layer(other).set_index("unit_code")["name"]
     # each unit of this layer (to_code) is split among the other's (from_code): the share of its own area in each
     w = w[w["share_of_to"] >= threshold].assign(order=lambda d: -d["share_of_to"].round(6))
