@@ -13,9 +13,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from infra import settings
 from infra.i18n import _, number
@@ -136,6 +133,10 @@ def _sites(cells: pd.DataFrame, group_m: float) -> tuple[gpd.GeoDataFrame, pd.Da
     site_ids = np.empty(len(cells), dtype=object)
     to_metres = Transformer.from_crs(settings.DEFAULT_CRS, settings.METRIC_CRS, always_xy=True)
     xy = np.c_[to_metres.transform(cells["lon"].to_numpy(float), cells["lat"].to_numpy(float))]
+    from scipy.sparse import coo_matrix  # here: scipy costs 0.2 s to import, and the app starts without it
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     groups = []
     for operator, idx in cells.groupby("operator").indices.items():
         pairs = cKDTree(xy[idx]).query_pairs(group_m, output_type="ndarray")  # no Python set of pairs

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import charset_normalizer
-import openpyxl
 import pandas as pd
 
 from infra.i18n import _, option
@@ -334,6 +333,8 @@ def _read_excel(path: Path, rep: ImportReport, limits: Limits, part: str | None,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of styles and extensions it drops
+            import openpyxl  # here: the app starts without it
+
             wb = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook: one clear message
         handle.close()
