@@ -36,4 +36,4 @@ _shell.sync_url()
 _header.header(f)
 nav.run()
 _shell.footer(f)
-_cache.warm(f.as_of, f.engine)  # the series of this date, for the other views
+_cache.warm(f.as_of, f.engine, f.ds)  # the series of this date, for the other views

@@ -27,6 +27,7 @@ from infra.plan import series_dates
 from infra.plan.series import HORIZON
 from infra.store import Store, open_store
 from infra.views import MapDoc, MapParts, MapView, coverage_map, map_parts, metric_values, unit_table
+from infra.views.tables import crosswalk_texts
 
 
 def _spinning(message: str) -> Callable:
@@ -93,30 +94,43 @@ def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> p
 
 #: Seconds a warm-up waits before it starts: the browser is still fetching the map's files from this process.
 WARM_DELAY = 1.0
+#: After an engine's first warm-up, a date whose series misses more dates than this is not warmed: a far date
+#: (2040) needs a dozen new quarter ends, and computing them would slow every session for seconds.
+WARM_MAX_DATES = 4
 _warming: dict[tuple[int, dt.date], threading.Thread] = {}
+_warmed: set[int] = set()  # engines warmed once
 _warming_lock = threading.Lock()
 
 
-def warm(as_of: dt.date, eng: Engine) -> threading.Thread | None:
+def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None) -> threading.Thread | None:
     """Compute the series' dates at ``as_of`` in a background thread, so Units, Plan and Transition open quickly.
 
-    Once per engine and date, and only for dates the engine has not kept; the thread computes one date at a
-    time, so a session asking for another date waits for one date at most. Off when ``TRACKER_WARM=0``.
-    Returns the thread started, else ``None``.
+    Once per engine and date, and only for dates the engine has not kept (after the engine's first warm-up, only
+    when at most :data:`WARM_MAX_DATES` are missing); the thread computes one date at a time, so a session asking
+    for another date waits for one date at most. With ``ds``, the overlay of its layers (the crosswalk columns)
+    is computed too. It computes half the time and sleeps the other half, to leave the sessions the
+    interpreter. Off when ``TRACKER_WARM=0``. Returns the thread started, else ``None``.
     """
     dates = series_dates(as_of, until=HORIZON)
-    if os.environ.get("TRACKER_WARM", "1") == "0" or eng.known(dates):
+    missing = [d for d in dates if not eng.known([d])]
+    if os.environ.get("TRACKER_WARM", "1") == "0" or not missing:
         return None
     key = (id(eng), as_of)
     with _warming_lock:
-        if key in _warming and _warming[key].is_alive():
+        if (key in _warming and _warming[key].is_alive()) or (id(eng) in _warmed and len(missing) > WARM_MAX_DATES):
             return None
 
         def run() -> None:
             time.sleep(WARM_DELAY)
-            eng.precompute(dates)
+            for d in missing:  # half the time at most: sessions share the GIL with this thread
+                t = time.perf_counter()
+                eng.precompute([d])
+                time.sleep(time.perf_counter() - t)
+            for layer in ds.layers if ds is not None else ():
+                crosswalk_texts(ds, layer)  # kept by the dataset: its overlay weights
 
         thread = _warming[key] = threading.Thread(target=run, name=f"itt-warm-{as_of}", daemon=True)
+        _warmed.add(id(eng))
         for k in [k for k, th in _warming.items() if not th.is_alive() and k != key]:
             del _warming[k]
     thread.start()

@@ -72,7 +72,7 @@ def test_the_app_computes_the_series_of_its_date_ahead(monkeypatch):
     monkeypatch.setattr(_cache, "WARM_DELAY", 0.0)
     calls = []
     real = _cache.warm
-    monkeypatch.setattr(_cache, "warm", lambda as_of, eng: calls.append((as_of, eng, real(as_of, eng))))
+    monkeypatch.setattr(_cache, "warm", lambda as_of, eng, ds: calls.append((as_of, eng, real(as_of, eng, ds))))
     _cache.engine_of.clear()  # an engine of this test's own, which has computed only the map's date
     at = app_test()
     at.run()
@@ -85,3 +85,9 @@ def test_the_app_computes_the_series_of_its_date_ahead(monkeypatch):
     assert real(as_of, eng) is None  # nothing left to do: no second thread
     monkeypatch.setenv("TRACKER_WARM", "0")
     assert real(dt.date(2019, 6, 30), eng) is None  # off
+    monkeypatch.setenv("TRACKER_WARM", "1")
+    assert real(dt.date(2040, 12, 31), eng) is None  # this engine was warmed: not a far date missing many dates
+    near = real(as_of - dt.timedelta(days=1), eng)  # the day before misses that day alone (and a quarter end)
+    assert near is not None
+    near.join(timeout=120)
+    assert eng.known(series_dates(as_of - dt.timedelta(days=1), until=HORIZON))
