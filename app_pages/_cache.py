@@ -12,6 +12,7 @@ import functools
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,7 +99,7 @@ WARM_DELAY = 1.0
 #: (2040) needs a dozen new quarter ends, and computing them would slow every session for seconds.
 WARM_MAX_DATES = 4
 _warming: dict[tuple[int, dt.date], threading.Thread] = {}
-_warmed: set[int] = set()  # engines warmed once
+_warmed: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines warmed once
 _warming_lock = threading.Lock()
 
 
@@ -112,12 +113,12 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None) -> threading.Th
     interpreter. Off when ``TRACKER_WARM=0``. Returns the thread started, else ``None``.
     """
     dates = series_dates(as_of, until=HORIZON)
-    missing = [d for d in dates if not eng.known([d])]
+    missing = eng.missing(dates)
     if os.environ.get("TRACKER_WARM", "1") == "0" or not missing:
         return None
     key = (id(eng), as_of)
     with _warming_lock:
-        if (key in _warming and _warming[key].is_alive()) or (id(eng) in _warmed and len(missing) > WARM_MAX_DATES):
+        if (key in _warming and _warming[key].is_alive()) or (eng in _warmed and len(missing) > WARM_MAX_DATES):
             return None
 
         def run() -> None:
@@ -130,7 +131,7 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None) -> threading.Th
                 crosswalk_texts(ds, layer)  # kept by the dataset: its overlay weights
 
         thread = _warming[key] = threading.Thread(target=run, name=f"itt-warm-{as_of}", daemon=True)
-        _warmed.add(id(eng))
+        _warmed.add(eng)
         for k in [k for k, th in _warming.items() if not th.is_alive() and k != key]:
             del _warming[k]
     thread.start()

@@ -25,7 +25,7 @@ def ds():
 def test_kept_dates_give_the_same_metrics_as_a_fresh_engine(ds):
     eng = Engine.from_dataset(ds)
     first = eng.series(DATES)
-    assert eng.known(DATES) and not eng.known(["2021-01-01"])
+    assert eng.missing([*DATES, "2021-01-01"]) == [pd.Timestamp("2021-01-01")]
     again = eng.series(DATES[::-1])  # from the memo, in another order
     fresh = Engine.from_dataset(ds).metrics(DATES[1])
     pd.testing.assert_frame_equal(again[again["as_of"] == pd.Timestamp(DATES[1])].reset_index(drop=True), fresh)
@@ -45,7 +45,7 @@ def test_the_memo_is_bounded(ds, monkeypatch):
     monkeypatch.setattr(module, "MEMO_DATES", 2)
     eng = Engine.from_dataset(ds)
     eng.precompute(DATES)
-    assert eng.known(DATES[1:]) and not eng.known(DATES[:1])
+    assert eng.missing(DATES) == [pd.Timestamp(DATES[0])]
 
 
 def test_two_threads_asking_at_once_get_what_one_would(ds):
@@ -81,7 +81,7 @@ def test_the_app_computes_the_series_of_its_date_ahead(monkeypatch):
     dates = series_dates(as_of, until=HORIZON)
     assert isinstance(as_of, dt.date) and thread is not None
     thread.join(timeout=120)
-    assert eng.known(dates)
+    assert eng.missing(dates) == []
     assert real(as_of, eng) is None  # nothing left to do: no second thread
     monkeypatch.setenv("TRACKER_WARM", "0")
     assert real(dt.date(2019, 6, 30), eng) is None  # off
@@ -90,4 +90,4 @@ def test_the_app_computes_the_series_of_its_date_ahead(monkeypatch):
     near = real(as_of - dt.timedelta(days=1), eng)  # the day before misses that day alone (and a quarter end)
     assert near is not None
     near.join(timeout=120)
-    assert eng.known(series_dates(as_of - dt.timedelta(days=1), until=HORIZON))
+    assert eng.missing(series_dates(as_of - dt.timedelta(days=1), until=HORIZON)) == []

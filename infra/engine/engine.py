@@ -338,9 +338,9 @@ class Engine:
         for d in dates:
             self._metrics(as_timestamp(d))
 
-    def known(self, dates: Iterable[dt.date | str | pd.Timestamp]) -> bool:
-        """Whether the metrics of every one of ``dates`` are kept (:meth:`series` of them is then quick)."""
-        return all(as_timestamp(d) in self._dates for d in dates)
+    def missing(self, dates: Iterable[dt.date | str | pd.Timestamp]) -> list[pd.Timestamp]:
+        """The ``dates`` whose metrics are not kept (a :meth:`series` of none missing is quick)."""
+        return [t for t in map(as_timestamp, dates) if t not in self._dates]
 
     def _metrics(self, t: pd.Timestamp) -> pd.DataFrame:
         with self._lock:
