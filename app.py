@@ -18,6 +18,7 @@ from infra.store import StoreError
 TITLES = {"map": N_("Map"), "units": N_("Units"), "sites": N_("Sites"), "plan": N_("Plan"),
           "transition": N_("Transition"), "data": N_("Data")}
 
+_cache.quiet()  # this session's warm-up, if any, stops: this rerun comes first
 _shell.start()
 st.set_page_config(page_title=_("Hanoi telecom transition tracker"), layout="wide")
 _shell.html_lang()
@@ -36,4 +37,6 @@ _shell.sync_url()
 _header.header(f)
 nav.run()
 _shell.footer(f)
-_cache.warm(f.as_of, f.engine, f.ds)  # the series of this date, for the other views
+_cache.warm(f.as_of, f.engine, f.ds,  # the series of this date and the Units table, for the other views
+            _cache.TableKey(f.data_key, f.options, f.as_of, f.layer, f.operators, f.technologies, f.compare,
+                            f.lang))

@@ -12,15 +12,15 @@ import functools
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from infra import Dataset, engine
+from infra import Dataset, engine, i18n
 from infra.engine import Engine, ModelOptions, PreparedLayers
 from infra.i18n import N_, _
 from infra.io import web
@@ -93,49 +93,130 @@ def series(data_key: str, opts: ModelOptions, as_of: dt.date, _eng: Engine) -> p
     return _eng.series(series_dates(as_of, until=HORIZON))
 
 
-#: Seconds a warm-up waits before it starts: the browser is still fetching the map's files from this process.
+@dataclasses.dataclass(frozen=True)
+class TableKey:
+    """What a Units table depends on besides the dataset and the engine: the arguments of :func:`unit_table_of`."""
+
+    data_key: str
+    options: ModelOptions
+    as_of: dt.date
+    layer: str
+    operators: tuple[str, ...]
+    technologies: tuple[str, ...]
+    compare: dt.date | None
+    lang: str
+
+
+#: Seconds a session's first warm-up waits before it starts: the browser is still fetching the map's files from
+#: this process. Later ones wait :data:`WARM_DELAY_LATER`: the page has its files, the rerun's deltas are sent.
 WARM_DELAY = 1.0
-#: After an engine's first warm-up, a date whose series misses more dates than this is not warmed: a far date
-#: (2040) needs a dozen new quarter ends, and computing them would slow every session for seconds.
-WARM_MAX_DATES = 4
-_warming: dict[tuple[int, dt.date], threading.Thread] = {}
-_warmed: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines warmed once
+WARM_DELAY_LATER = 0.2
+#: Units tables warmed lately (their keys), at most this many: a table warmed once is in Streamlit's cache.
+WARM_TABLES = 32
+
+
+@dataclasses.dataclass
+class _Warming:
+    thread: threading.Thread
+    session: str | None
+    number: int
+
+    def superseded(self) -> bool:
+        """Its session has rerun since (another date, model or filter): that rerun's own warm-up counts."""
+        return _latest.get(self.session) != self.number
+
+
+_warming: dict[tuple[int, dt.date], _Warming] = {}
+_tables: dict[TableKey, None] = {}  # insertion-ordered: the oldest first
+_latest: dict[str | None, int] = {}  # a session → the number of its latest warm-up or rerun
 _warming_lock = threading.Lock()
 
 
-def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None) -> threading.Thread | None:
+def quiet() -> None:
+    """Stop this session's warm-up at its next step: a rerun of the session wants the interpreter now.
+
+    The app calls it first in every rerun; the rerun's own :func:`warm` starts what is still missing.
+    """
+    session = _session()
+    with _warming_lock:
+        if session in _latest:
+            _latest[session] += 1
+
+
+def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey | None = None
+         ) -> threading.Thread | None:
     """Compute the series' dates at ``as_of`` in a background thread, so Units, Plan and Transition open quickly.
 
-    Once per engine and date, and only for dates the engine has not kept (after the engine's first warm-up, only
-    when at most :data:`WARM_MAX_DATES` are missing); the thread computes one date at a time, so a session asking
-    for another date waits for one date at most. With ``ds``, the overlay of its layers (the crosswalk columns)
-    is computed too. It computes half the time and sleeps the other half, to leave the sessions the
-    interpreter. Off when ``TRACKER_WARM=0``. Returns the thread started, else ``None``.
+    Only the dates the engine has not kept, one at a time (a session asking for another date waits for one
+    date at most). With ``ds``, the overlay of its layers (the crosswalk columns) is computed too, and with
+    ``table`` (a session's filters: only when it filters no operator, technology or comparison, the table a
+    first opening of Units shows) the Units table of those filters, in their language.
+
+    It computes half the time and sleeps the other half, to leave the sessions the interpreter, and stops when
+    its session reruns (:func:`quiet`) or warms up another date. A session's first warm-up waits
+    :data:`WARM_DELAY`, later ones :data:`WARM_DELAY_LATER`. Nothing starts when another session's warm-up of
+    the same engine and date is running, when nothing is missing, or when ``TRACKER_WARM=0``.
+
+    Returns
+    -------
+    threading.Thread or None
+        The thread started.
     """
-    dates = series_dates(as_of, until=HORIZON)
-    missing = eng.missing(dates)
-    if os.environ.get("TRACKER_WARM", "1") == "0" or not missing:
+    if os.environ.get("TRACKER_WARM", "1") == "0":
         return None
-    key = (id(eng), as_of)
+    missing = eng.missing(series_dates(as_of, until=HORIZON))
+    if table is not None and (ds is None or table.operators or table.technologies or table.compare is not None
+                              or table.as_of != as_of):
+        table = None
     with _warming_lock:
-        if (key in _warming and _warming[key].is_alive()) or (eng in _warmed and len(missing) > WARM_MAX_DATES):
+        if table is not None and table in _tables:
+            table = None
+        key = (id(eng), as_of)
+        running = _warming.get(key)
+        if (not missing and table is None) or (running is not None and running.thread.is_alive()
+                                               and not running.superseded()):
             return None
+        session = _session()
+        delay = WARM_DELAY_LATER if session in _latest else WARM_DELAY
+        while len(_latest) >= 256:  # sessions long gone (the oldest first)
+            del _latest[next(iter(_latest))]
+        _latest[session] = _latest.get(session, 0) + 1
 
         def run() -> None:
-            time.sleep(WARM_DELAY)
+            time.sleep(delay)
             for d in missing:  # half the time at most: sessions share the GIL with this thread
+                if me.superseded():
+                    return
                 t = time.perf_counter()
                 eng.precompute([d])
                 time.sleep(time.perf_counter() - t)
+            if table is not None and ds is not None and not me.superseded():
+                # the cached functions under their spinners (no page to show one here), in the session's
+                # language: the table holds texts
+                with i18n.language(table.lang, "app"):
+                    se = series.__wrapped__(table.data_key, table.options, as_of, eng)
+                    k = table
+                    unit_table_of.__wrapped__(k.data_key, k.options, k.as_of, k.layer, k.operators,
+                                              k.technologies, k.compare, k.lang, ds, eng, se, None)
+                with _warming_lock:
+                    _tables[table] = None
+                    while len(_tables) > WARM_TABLES:
+                        del _tables[next(iter(_tables))]
             for layer in ds.layers if ds is not None else ():
                 crosswalk_texts(ds, layer)  # kept by the dataset: its overlay weights
 
-        thread = _warming[key] = threading.Thread(target=run, name=f"itt-warm-{as_of}", daemon=True)
-        _warmed.add(eng)
-        for k in [k for k, th in _warming.items() if not th.is_alive() and k != key]:
+        thread = threading.Thread(target=run, name=f"itt-warm-{as_of}", daemon=True)
+        me = _warming[key] = _Warming(thread, session, _latest[session])
+        for k in [k for k, w in _warming.items() if not w.thread.is_alive() and k != key]:
             del _warming[k]
     thread.start()
     return thread
+
+
+def _session() -> str | None:
+    """The browser session running this script (``None`` outside one)."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
 
 
 @_spinning(N_("Building the table…"))

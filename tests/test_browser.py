@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import shapely
 
-from app_pages._mapframe import NAME
+from app_pages._mapframe import NAME, preload_names
 from tests.browser import ARTIFACTS, launch, need_browser, refuse_outside, running_app
 
 need_browser()
@@ -122,6 +122,22 @@ def test_app_draws_offline_districts_sites_legend_and_notices(app_page):
     assert refused and only_tiles(refused), refused  # nothing else was asked of the internet
     scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
     assert scripts and all(s.startswith("http://127.0.0.1") for s in scripts)
+
+
+def test_the_map_loads_streamlit_table_code_ahead_and_units_does_not_fetch_it_again(app_page):
+    page, refused = app_page
+    names = preload_names()
+    assert any(n.startswith("DataFrame.") for n in names) and any(n.startswith("ArrowVegaLiteChart.") for n in names)
+    wait_map(page, "s.polygons === 30")
+    page.wait_for_function("""(names) => names.every(n => [...document.scripts].some(
+      s => s.type === "module" && s.src.endsWith("/static/js/" + n)))""", arg=list(names), timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.get_by_role("link", name="Units").first.click()
+    page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=60_000)
+    assert not [u for u in asked if "/static/js/DataFrame." in u], asked  # the page's module map had it
+    assert only_tiles(refused)
 
 
 def test_unit_filter_and_date_change_what_is_drawn(app_page):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 
@@ -67,27 +68,82 @@ def test_two_threads_asking_at_once_get_what_one_would(ds):
 
 def test_the_app_computes_the_series_of_its_date_ahead(monkeypatch):
     from app_pages import _cache
+    from infra import i18n
 
     monkeypatch.setenv("TRACKER_WARM", "1")
     monkeypatch.setattr(_cache, "WARM_DELAY", 0.0)
-    calls = []
-    real = _cache.warm
-    monkeypatch.setattr(_cache, "warm", lambda as_of, eng, ds: calls.append((as_of, eng, real(as_of, eng, ds))))
+    calls, tables = [], []
+    real, build = _cache.warm, _cache.unit_table
+    monkeypatch.setattr(_cache, "warm", lambda *args: calls.append((*args, real(*args))))
+
+    def unit_table(*args, **kwargs):
+        tables.append((kwargs["layer"], kwargs["operators"], i18n.current(), threading.current_thread().name))
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(_cache, "unit_table", unit_table)
     _cache.engine_of.clear()  # an engine of this test's own, which has computed only the map's date
-    at = app_test()
+    _cache.unit_table_of.clear()
+    at = app_test(lang="vi")
     at.run()
     assert not at.exception
-    [(as_of, eng, thread)] = calls
+    [(as_of, eng, ds, table, thread)] = calls
     dates = series_dates(as_of, until=HORIZON)
     assert isinstance(as_of, dt.date) and thread is not None
     thread.join(timeout=120)
     assert eng.missing(dates) == []
-    assert real(as_of, eng) is None  # nothing left to do: no second thread
+    # the Units table of the session's filters, in its language, built by the warm-up: Units finds it made
+    assert table == _cache.TableKey(table.data_key, table.options, as_of, "district", (), (), None, "vi")
+    assert tables == [("district", (), "vi", thread.name)]
+    at.switch_page("app_pages/units.py").run()
+    assert not at.exception and len(at.dataframe) == 1 and len(tables) == 1
+    assert real(as_of, eng, ds, table) is None  # nothing left to do: no second thread
+    with_operator = dataclasses.replace(table, layer="commune_2025", operators=("Viettel",))
+    assert real(as_of, eng, ds, with_operator) is None  # a table of chosen operators is built when asked
     monkeypatch.setenv("TRACKER_WARM", "0")
     assert real(dt.date(2019, 6, 30), eng) is None  # off
     monkeypatch.setenv("TRACKER_WARM", "1")
-    assert real(dt.date(2040, 12, 31), eng) is None  # this engine was warmed: not a far date missing many dates
+    far = real(dt.date(2040, 12, 31), eng)  # a dozen quarter ends missing: warmed, until the session moves on
+    assert far is not None
     near = real(as_of - dt.timedelta(days=1), eng)  # the day before misses that day alone (and a quarter end)
     assert near is not None
     near.join(timeout=120)
+    far.join(timeout=120)
+    assert len(eng.missing(series_dates(dt.date(2040, 12, 31), until=HORIZON))) > 5  # it stopped
     assert eng.missing(series_dates(as_of - dt.timedelta(days=1), until=HORIZON)) == []
+    other_layer = dataclasses.replace(table, layer="commune_2025")
+    again = real(as_of, eng, ds, other_layer)  # every date is kept, but not this layer's table
+    assert again is not None
+    again.join(timeout=120)
+    assert tables[1:] == [("commune_2025", (), "vi", again.name)]
+
+
+def test_a_warm_up_stops_when_its_session_reruns_or_warms_up_another_date(ds, monkeypatch):
+    from app_pages import _cache
+
+    monkeypatch.setenv("TRACKER_WARM", "1")
+    monkeypatch.setattr(_cache, "WARM_DELAY", 0.5)
+    monkeypatch.setattr(_cache, "WARM_DELAY_LATER", 0.0)
+    monkeypatch.setattr(_cache, "_latest", {})
+    eng = Engine.from_dataset(ds)
+    first, second, third = dt.date(2019, 6, 30), dt.date(2024, 2, 29), dt.date(2022, 5, 31)
+    old = _cache.warm(first, eng)  # one session (none: outside a page) moves on
+    new = _cache.warm(second, eng)
+    assert old is not None and new is not None
+    old.join(timeout=120)
+    new.join(timeout=120)
+    assert eng.missing(series_dates(second, until=HORIZON)) == []
+    assert len(eng.missing([first])) == 1  # the first warm-up stopped before its own date
+    monkeypatch.setattr(_cache, "WARM_DELAY_LATER", 0.5)
+    stopped = _cache.warm(third, eng)
+    _cache.quiet()  # the session reruns
+    assert stopped is not None
+    stopped.join(timeout=120)
+    assert len(eng.missing([third])) == 1
+    before = _cache.warm(third, eng)
+    _cache.quiet()
+    assert before is not None and before.is_alive()
+    again = _cache.warm(third, eng)  # the rerun's own warm-up starts, though the one it stopped still runs
+    assert again is not None
+    again.join(timeout=120)
+    before.join(timeout=120)
+    assert eng.missing(series_dates(third, until=HORIZON)) == []

@@ -18,6 +18,27 @@
   });
   const select = (code) => send("streamlit:setComponentValue", {value: {unit: code, click: ++clicks},
     dataType: "json"});
+  // Streamlit loads the code of its table and chart the first time a page shows one, from this same server.
+  // Once the map has drawn, the page loads that code ahead (its module map keeps it), so a first switch to
+  // Units or Plan does not wait for it: once per page, and only into a parent of this origin.
+  let preloaded = false;
+  const preload = (names) => {
+    if (preloaded || !Array.isArray(names) || !names.length || window.parent === window) return;
+    preloaded = true;
+    let doc;
+    try { doc = window.parent.document; } catch (err) { return; }  // another origin: nothing to do
+    const at = location.pathname.lastIndexOf("/component/");
+    if (at < 0) return;
+    const base = `${location.origin}${location.pathname.slice(0, at)}/static/js/`;
+    setTimeout(() => names.forEach((name) => {  // soon, not when idle: an idle callback may wait for seconds
+      const src = base + encodeURIComponent(name);
+      if ([...doc.scripts].some((s) => s.src === src)) return;  // loaded by an earlier map of this page
+      const script = doc.createElement("script");
+      script.type = "module";
+      script.src = src;
+      doc.head.appendChild(script);
+    }), 300);
+  };
   const itt = window.itt = new window.IttMap(document.getElementById("itt-map"), load, select);
   window.map = itt.map;
   window.addEventListener("message", (event) => {
@@ -30,7 +51,7 @@
       send("streamlit:setFrameHeight", {height: height});
       itt.map.invalidateSize();
     }
-    itt.update(args.state).catch((err) => {
+    itt.update(args.state).then(() => preload(args.preload), (err) => {
       const box = document.createElement("div");
       box.className = "itt-box itt-tiles";
       box.textContent = itt.say("failed", {error: String(err)});
