@@ -129,18 +129,30 @@ class _Warming:
 _warming: dict[tuple[int, dt.date], _Warming] = {}
 _tables: dict[TableKey, None] = {}  # insertion-ordered: the oldest first
 _latest: dict[str | None, int] = {}  # a session → the number of its latest warm-up or rerun
+_running: dict[str | None, float] = {}  # a session → when its running script started
+#: Seconds after which a script run not ended by :func:`warm` (it stopped early: an error, ``st.stop``) no
+#: longer holds warm-ups back.
+RUN_STALE = 10.0
 _warming_lock = threading.Lock()
 
 
 def quiet() -> None:
-    """Stop this session's warm-up at its next step: a rerun of the session wants the interpreter now.
+    """A script run starts: this session's warm-up stops, and every warm-up waits until no script runs.
 
-    The app calls it first in every rerun; the rerun's own :func:`warm` starts what is still missing.
+    The app calls it first in every run; the run's own :func:`warm`, last in the run, starts what is still
+    missing. Warm-ups use the interpreter only while no session's script runs.
     """
     session = _session()
     with _warming_lock:
+        _running[session] = time.monotonic()
         if session in _latest:
             _latest[session] += 1
+
+
+def _idle() -> bool:
+    """No session's script is running (that started less than :data:`RUN_STALE` seconds ago)."""
+    now = time.monotonic()
+    return all(now - t > RUN_STALE for t in list(_running.values()))
 
 
 def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey | None = None
@@ -152,16 +164,19 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey
     ``table`` (a session's filters: only when it filters no operator, technology or comparison, the table a
     first opening of Units shows) the Units table of those filters, in their language.
 
-    It computes half the time and sleeps the other half, to leave the sessions the interpreter, and stops when
-    its session reruns (:func:`quiet`) or warms up another date. A session's first warm-up waits
-    :data:`WARM_DELAY`, later ones :data:`WARM_DELAY_LATER`. Nothing starts when another session's warm-up of
-    the same engine and date is running, when nothing is missing, or when ``TRACKER_WARM=0``.
+    It computes only while no session's script runs (:func:`quiet`), and then half the time at most, to leave
+    the sessions the interpreter; it stops when its session reruns or warms up another date. A session's first
+    warm-up waits :data:`WARM_DELAY`, later ones :data:`WARM_DELAY_LATER`. Nothing starts when another session's
+    warm-up of the same engine and date is running, when nothing is missing, or when ``TRACKER_WARM=0``.
 
     Returns
     -------
     threading.Thread or None
         The thread started.
     """
+    session = _session()
+    with _warming_lock:
+        _running.pop(session, None)  # this session's run ends here
     if os.environ.get("TRACKER_WARM", "1") == "0":
         return None
     missing = eng.missing(series_dates(as_of, until=HORIZON))
@@ -176,21 +191,27 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey
         if (not missing and table is None) or (running is not None and running.thread.is_alive()
                                                and not running.superseded()):
             return None
-        session = _session()
         delay = WARM_DELAY_LATER if session in _latest else WARM_DELAY
         while len(_latest) >= 256:  # sessions long gone (the oldest first)
             del _latest[next(iter(_latest))]
         _latest[session] = _latest.get(session, 0) + 1
 
+        def wait() -> bool:  # until no script runs; False: superseded meanwhile
+            while not me.superseded():
+                if _idle():
+                    return True
+                time.sleep(0.05)
+            return False
+
         def run() -> None:
             time.sleep(delay)
             for d in missing:  # half the time at most: sessions share the GIL with this thread
-                if me.superseded():
+                if not wait():
                     return
                 t = time.perf_counter()
                 eng.precompute([d])
                 time.sleep(time.perf_counter() - t)
-            if table is not None and ds is not None and not me.superseded():
+            if table is not None and ds is not None and wait():
                 # the cached functions under their spinners (no page to show one here), in the session's
                 # language: the table holds texts
                 with i18n.language(table.lang, "app"):

@@ -86,7 +86,7 @@ def running_app(timeout: float = 60.0, env: dict[str, str] | None = None):
             with contextlib.suppress(OSError):
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
                     break
-            time.sleep(0.3)
+            time.sleep(0.05)  # often: bench/app.py times start-up from here
         else:
             raise RuntimeError(f"streamlit did not start on {url}")
         yield url

@@ -12,7 +12,7 @@ import pytest
 from infra import settings
 from infra.engine.engine import Engine, ModelOptions
 from infra.i18n import percent
-from infra.views.coverage_map import CLUSTER, DIVERGING, SCALE, MapView, coverage_map
+from infra.views.coverage_map import CLUSTER, DIVERGING, SCALE, MapView, coverage_map, fill_colours
 from infra.views.export import map_for_export, metric_values, standalone_html
 from infra.views.map_parts import map_parts
 from infra.views.maps import unmask
@@ -34,6 +34,14 @@ def names(doc) -> list[str]:
 def count(doc, key: str) -> int:
     n = len(doc.load(doc.state["sites"]["ref"])["lon"])
     return int(unmask(doc.layer(key)["mask"], n).sum())
+
+
+def test_fill_colours_run_linearly_through_the_scale():
+    # by hand: 25 % lies halfway from #f7fbff to #6baed6, (247+107)/2 = 177 = b1, (251+174)/2 = 212.5 → d5, …
+    assert fill_colours(SCALE, 0.0, 100.0, [25, 0, 50, 100, -3, 77.7, 250]) == [
+        "#b1d5ebff", "#f7fbffff", "#6baed6ff", "#08306bff", "#f7fbffff", "#34689bff", "#08306bff"]
+    assert fill_colours(DIVERGING, -4.0, 4.0, [-1, 0, 3.3]) == ["#e6d0bbff", "#f7f7f7ff", "#704b9cff"]
+    assert fill_colours(SCALE, 5.0, 5.0, [4, 5, 6]) == ["#f7fbffff", "#f7fbffff", "#08306bff"]  # one value
 
 
 def test_layers_legends_and_notices(default_ds, metrics):

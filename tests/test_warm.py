@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+import time
 
 import pandas as pd
 import pytest
@@ -117,7 +118,7 @@ def test_the_app_computes_the_series_of_its_date_ahead(monkeypatch):
     assert tables[1:] == [("commune_2025", (), "vi", again.name)]
 
 
-def test_a_warm_up_stops_when_its_session_reruns_or_warms_up_another_date(ds, monkeypatch):
+def test_a_warm_up_stops_when_its_session_moves_on_and_waits_while_a_script_runs(ds, monkeypatch):
     from app_pages import _cache
 
     monkeypatch.setenv("TRACKER_WARM", "1")
@@ -147,3 +148,13 @@ def test_a_warm_up_stops_when_its_session_reruns_or_warms_up_another_date(ds, mo
     again.join(timeout=120)
     before.join(timeout=120)
     assert eng.missing(series_dates(third, until=HORIZON)) == []
+    fourth = dt.date(2021, 8, 31)
+    monkeypatch.setattr(_cache, "WARM_DELAY_LATER", 0.0)
+    monkeypatch.setattr(_cache, "_running", {"another session": time.monotonic()})  # its script runs
+    waiting = _cache.warm(fourth, eng)
+    assert waiting is not None
+    time.sleep(1.0)
+    assert waiting.is_alive() and len(eng.missing([fourth])) == 1  # it waits for that script
+    _cache._running.clear()  # the script ended
+    waiting.join(timeout=120)
+    assert eng.missing(series_dates(fourth, until=HORIZON)) == []

@@ -13,7 +13,6 @@ from infra.i18n import _
 from infra.io.datasets import read_dataset
 from infra.store.base import DEFAULT_MESSAGE, Conflict, Store, StoreError, sha256_of
 from infra.store.gpkg import GeoPackageStore
-from infra.store.postgis import PostGISStore, is_url
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +25,19 @@ def default_location() -> Path:
     return Path(platformdirs.user_data_dir(settings.APP_NAME, appauthor=False)) / "store.gpkg"
 
 
+def is_url(location: str) -> bool:
+    """A PostgreSQL URL (``postgresql://…`` or ``postgres://…``)."""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
 def describe(location: str | Path | None = None) -> str:
     """Where the store is, in words, without a password."""
     loc = _location(location)
-    return PostGISStore.redact(loc) if is_url(loc) else str(Path(loc).expanduser())
+    if not is_url(loc):
+        return str(Path(loc).expanduser())
+    from infra.store.postgis import PostGISStore  # psycopg only for a PostGIS store (60 ms at start-up)
+
+    return PostGISStore.redact(loc)
 
 
 def _location(location: str | Path | None) -> str:
@@ -61,7 +69,12 @@ def open_store(location: str | Path | None = None, *, initialise: bool = True) -
         If the store cannot be opened or created.
     """
     loc = _location(location)
-    store: Store = PostGISStore(loc) if is_url(loc) else GeoPackageStore(loc)
+    if is_url(loc):
+        from infra.store.postgis import PostGISStore
+
+        store: Store = PostGISStore(loc)
+    else:
+        store = GeoPackageStore(loc)
     if initialise and store.latest_id() is None:
         default = read_dataset()
         try:

@@ -45,11 +45,6 @@ log = logging.getLogger(__name__)
 _LOCK = 0x7472_6163  # the advisory lock every commit takes ("trac")
 
 
-def is_url(location: str) -> bool:
-    """A PostgreSQL URL (``postgresql://…`` or ``postgres://…``)."""
-    return str(location).startswith(("postgresql://", "postgres://"))
-
-
 def _table(frame: str, version: str) -> str:
     return f"f_{frame}_{version}"
 
