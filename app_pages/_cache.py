@@ -169,6 +169,9 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey
     warm-up waits :data:`WARM_DELAY`, later ones :data:`WARM_DELAY_LATER`. Nothing starts when another session's
     warm-up of the same engine and date is running, when nothing is missing, or when ``TRACKER_WARM=0``.
 
+    The app calls it last in every run; with ``TRACKER_TIMINGS`` naming a file, it adds a line to it: when
+    the run ended (epoch seconds) and how long it took, for ``bench/app.py``.
+
     Returns
     -------
     threading.Thread or None
@@ -176,7 +179,10 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey
     """
     session = _session()
     with _warming_lock:
-        _running.pop(session, None)  # this session's run ends here
+        started = _running.pop(session, None)  # this session's run ends here
+    if started is not None and (log := os.environ.get("TRACKER_TIMINGS")):  # for bench/app.py
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{time.time():.3f} {time.monotonic() - started:.3f}\n")
     if os.environ.get("TRACKER_WARM", "1") == "0":
         return None
     missing = eng.missing(series_dates(as_of, until=HORIZON))

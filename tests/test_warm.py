@@ -158,3 +158,15 @@ def test_a_warm_up_stops_when_its_session_moves_on_and_waits_while_a_script_runs
     _cache._running.clear()  # the script ended
     waiting.join(timeout=120)
     assert eng.missing(series_dates(fourth, until=HORIZON)) == []
+
+
+def test_each_run_writes_its_time_when_asked(tmp_path, monkeypatch):
+    log = tmp_path / "timings.txt"
+    monkeypatch.setenv("TRACKER_TIMINGS", str(log))
+    start = time.time()
+    at = app_test()
+    at.run()
+    at.run()
+    assert not at.exception
+    lines = [tuple(map(float, line.split())) for line in log.read_text().splitlines()]
+    assert len(lines) == 2 and all(start <= at_ <= time.time() and 0 < took < 120 for at_, took in lines)
