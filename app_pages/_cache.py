@@ -142,9 +142,11 @@ def quiet() -> None:
     The app calls it first in every run; the run's own :func:`warm`, last in the run, starts what is still
     missing. Warm-ups use the interpreter only while no session's script runs.
     """
-    session = _session()
+    session, now = _session(), time.monotonic()
     with _warming_lock:
-        _running[session] = time.monotonic()
+        for gone in [s for s, t in _running.items() if now - t > RUN_STALE]:  # runs that never reached warm()
+            del _running[gone]
+        _running[session] = now
         if session in _latest:
             _latest[session] += 1
 
@@ -222,14 +224,16 @@ def warm(as_of: dt.date, eng: Engine, ds: Dataset | None = None, table: TableKey
                 # language: the table holds texts
                 with i18n.language(table.lang, "app"):
                     se = series.__wrapped__(table.data_key, table.options, as_of, eng)
-                    k = table
-                    unit_table_of.__wrapped__(k.data_key, k.options, k.as_of, k.layer, k.operators,
-                                              k.technologies, k.compare, k.lang, ds, eng, se, None)
+                    tk = table
+                    unit_table_of.__wrapped__(tk.data_key, tk.options, tk.as_of, tk.layer, tk.operators,
+                                              tk.technologies, tk.compare, tk.lang, ds, eng, se, None)
                 with _warming_lock:
                     _tables[table] = None
                     while len(_tables) > WARM_TABLES:
                         del _tables[next(iter(_tables))]
             for layer in ds.layers if ds is not None else ():
+                if not wait():
+                    return
                 crosswalk_texts(ds, layer)  # kept by the dataset: its overlay weights
 
         thread = threading.Thread(target=run, name=f"itt-warm-{as_of}", daemon=True)
