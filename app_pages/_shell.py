@@ -20,7 +20,7 @@ from infra import Dataset, i18n, settings
 from infra.engine import Engine, ModelOptions
 from infra.i18n import N_, _
 from infra.store import Revision, Store, chosen_location
-from infra.views.labels import frame_label, layer_label, unit_label
+from infra.views.labels import layer_label, sources_line, unit_label
 from infra.views.text import plain
 
 T = TypeVar("T")
@@ -312,5 +312,4 @@ def sidebar() -> Filters:
 
 def footer(f: Filters) -> None:
     """Where every frame of the dataset comes from."""
-    st.caption(plain(_("Sources: {sources}").format(
-        sources="; ".join(f"{frame_label(k)}: {p.source}" for k, p in f.ds.provenance.items()))))
+    st.caption(plain(sources_line(f.ds.provenance)))

@@ -186,6 +186,21 @@ def test_popups_carry_the_history(default_ds, metrics):
     assert EVIL not in html
 
 
+@pytest.mark.parametrize(("lang", "sources"), [("vi", "Nguồn dữ liệu: "), ("en", "Sources: ")])
+def test_an_export_speaks_the_language_it_was_made_in(default_ds, metrics, lang, sources):
+    from infra import i18n
+    from infra.views.labels import frame_label
+
+    with i18n.language(lang, "app"):
+        doc = map_for_export(default_ds, MapView(layer="district", as_of=AS_OF), metrics=metrics)
+        html = standalone_html(doc)
+        words = [frame_label(k) for k in default_ds.provenance]
+    [line] = [t for t in doc.state["title"]["small"] if t.startswith(sources)]
+    assert all(f"{w}: " in line for w in words)  # the frames in words, not their keys (units, radios…)
+    assert lang == "en" or not any(f"{k}: " in line for k in default_ds.provenance)
+    assert f'<html lang="{lang}">' in html
+
+
 def test_an_export_of_one_unit_carries_that_unit_alone(default_ds, metrics):
     view = MapView(layer="district", as_of=AS_OF, units=("005",))
     doc = map_for_export(default_ds, view, metrics=metrics)

@@ -20,11 +20,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from infra import i18n
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions, select
 from infra.io.exports import Format, table_bytes, write_table
 from infra.io.web import asset_text, leaflet_css_inline
 from infra.views.coverage_map import ATTRIBUTION, MapView, coverage_map
+from infra.views.labels import sources_line
 from infra.views.map_parts import MapParts
 from infra.views.maps import MapDoc, mask, part, to_json, unmask
 from infra.views.tables import decimals, for_people, headers
@@ -70,8 +72,7 @@ def metric_values(metrics: pd.DataFrame, view: MapView) -> pd.Series:
 
 def title(ds: Dataset, view: MapView) -> dict:
     """Title, as-of date and filters, provenance and attribution of a standalone map (plain texts)."""
-    sources = "; ".join(f"{k}: {p.source}" for k, p in ds.provenance.items())
-    return {"heading": view.title, "lines": [view.describe()], "small": [f"Sources: {sources}", ATTRIBUTION]}
+    return {"heading": view.title, "lines": [view.describe()], "small": [sources_line(ds.provenance), ATTRIBUTION]}
 
 
 def map_for_export(ds: Dataset, view: MapView, *, options: ModelOptions | None = None,
@@ -127,7 +128,7 @@ def standalone_html(doc: MapDoc) -> str:
     first = scripts([ref for ref in doc.parts if ref != popups])
     later = scripts([popups])  # after the script that draws: read on a site's first click, not before the drawing
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(heading)}</title>\n"
         f"<style>{leaflet_css_inline()}</style>\n<style>{asset_text('itt_map.css')}</style>\n"

@@ -7,6 +7,8 @@ never the id. Every function translates in the current language (:mod:`infra.i18
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from infra.contract import CITY, TARGET_METRICS
 from infra.i18n import N_, _
 
@@ -113,6 +115,15 @@ def status_label(status: object) -> str:
 def frame_label(frame: str) -> str:
     """What a frame of the dataset holds, in words (``radios`` → "radios", in Vietnamese "thiết bị vô tuyến")."""
     return _(FRAMES[frame]) if frame in FRAMES else _humanise(frame)
+
+
+def sources_line(provenance: Mapping[str, object]) -> str:
+    """Where every frame of a dataset comes from, in words: "Sources: boundaries: …; sites: …" (plain text).
+
+    ``provenance`` maps a frame to its provenance (anything with a ``source``), as ``Dataset.provenance``.
+    """
+    return _("Sources: {sources}").format(
+        sources="; ".join(f"{frame_label(k)}: {getattr(p, 'source', p)}" for k, p in provenance.items()))
 
 
 def unit_label(code: str, name: str) -> str:
