@@ -98,7 +98,11 @@ if kind in MAPPED:
     if mapping:
         options["columns"] = mapping
 up = st.file_uploader(_("File"), key="upload_file")
-if up is not None:
+saved = st.session_state.get("_saved_upload")  # (file id, revision) of the last file saved in this session
+if up is not None and saved is not None and saved[0] == up.file_id:  # saved: not offered again, so not saved twice
+    st.success(plain(_("{file} is saved as revision {rev}. To import another file, or this one again, upload "
+                       "it.").format(file=display_name(up.name), rev=saved[1])))  # the name is the user's: no markup
+elif up is not None:
     data = up.getvalue()
     name = display_name(up.name)
     offer = st.session_state.get("_upload_offer")  # the parts and columns the last report of this file listed
@@ -151,4 +155,5 @@ if up is not None:
             st.error(plain(str(exc)))
         else:
             st.session_state["_pending_rev"] = new.id
+            st.session_state["_saved_upload"] = (up.file_id, new.id)
             st.rerun()

@@ -109,6 +109,20 @@ def test_a_visitor_and_a_viewer_see_no_import_and_cannot_write(fresh_store, user
     assert [r.id for r in open_store(fresh_store).revisions()] == [1]
 
 
+def test_a_saved_file_is_said_saved_and_not_offered_again(fresh_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "none.toml"))
+    name = "*trạm* mới.csv"
+    at = upload(start(), name, b"site_id,name,lat,lon\nS1,A,21.0285,105.8542\n", kind="sites")
+    run(at.button(key="use_import").click())
+    assert [r.id for r in open_store(fresh_store).revisions()] == [1, 2]
+    said = " ".join(s.value for s in at.success)
+    assert r"\*trạm\* mới\.csv is saved as revision 2" in said  # the name as written, never markup
+    assert not [b for b in at.button if b.key == "use_import"] and not any("read 1" in s.value for s in at.success)
+    run(at)  # a later rerun (another widget): still saved, nothing to save twice
+    assert not [b for b in at.button if b.key == "use_import"]
+    assert [r.id for r in open_store(fresh_store).revisions()] == [1, 2]
+
+
 def test_an_editor_signs_in_and_the_revision_says_who(fresh_store, users_file):
     at = run(start().switch_page("app_pages/data.py"))
     sign_in(at, "lan", "wrong password")
