@@ -363,6 +363,10 @@ def test_map_and_sites_pages_speak_the_language(browser, app_url, lang):
     want = {"vi": ("Lớp thiết bị vô tuyến", "Trạm dùng chung"), "en": ("Radio layers", "Shared site")}[lang]
     assert all(w in legends for w in want), legends
     assert "_" not in frame.inner_text(".itt-scale") and "_" not in frame.inner_text(".itt-notice summary")
+    titles = frame.evaluate("""() => [".leaflet-control-zoom-in", ".leaflet-control-zoom-out",
+      ".leaflet-control-layers-toggle"].map((s) => document.querySelector(s).title)""")
+    assert titles == {"vi": ["Phóng to", "Thu nhỏ", "Lớp bản đồ"], "en": ["Zoom in", "Zoom out", "Layers"]}[lang]
+    assert "mi" not in frame.inner_text(".leaflet-control-scale").split()  # metric only
     page.screenshot(path=str(ARTIFACTS / f"app-map-{lang}.png"))
     page.goto(f"{app_url}/sites?lang={lang}")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=120_000)

@@ -51,6 +51,9 @@ def map_words() -> dict[str, object]:
     """
     return {
         "fullscreen": _("Full screen"),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
+        "layers": _("Layers"),
         "measure": _("Measure a distance"),
         "measure_hint": _("Click on the map to measure."),
         "metres": _("{metres} m"),

@@ -402,7 +402,7 @@
     let words = {};  // the renderer's own texts, from the state (infra.views.maps.map_words)
     const say = (key, values) => fill(words[key], values || {});
     map.setView([21.03, 105.8], 10);
-    L.control.scale().addTo(map);
+    L.control.scale({imperial: false}).addTo(map);  // metres and kilometres only, as in Vietnam
     const fullscreen = new Fullscreen({say}).addTo(map);
     const measure = new Measure({say}).addTo(map);
     let replacing = false;  // layers removed by an update are not the user's choice
@@ -499,6 +499,11 @@
       if (st.words) words = st.words;  // first, so that a failure below can be said
       fullscreen.label();
       measure.label();
+      const zoom = map.zoomControl;  // Leaflet's own buttons, in the page's language too
+      if (zoom && zoom._zoomInButton) {
+        label(zoom._zoomInButton, say("zoom_in"));
+        label(zoom._zoomOutButton, say("zoom_out"));
+      }
       const [units, rawSites, ...extra] = await Promise.all([
         part(st.units.ref), part(st.sites.ref), ...st.overlays.map((o) => part(o.ref))]);
       if (mine !== seq) return;  // a newer state arrived meanwhile
@@ -541,6 +546,7 @@
       st.points.forEach((p, k) => add(new Points(canvas, p, k), p.key, p.name, p.show));
       canvas.hold(false);
       control.addTo(map);
+      if (control._layersLink) label(control._layersLink, say("layers"));
       if (boxes) boxes.remove();
       boxes = el("div", {class: "itt-boxes"});
       boxes.appendChild(scaleBox(st.scale));
