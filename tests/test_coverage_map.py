@@ -56,7 +56,13 @@ def test_layers_legends_and_notices(default_ds, metrics):
     assert doc.state["scale"]["ticks"] == ["0", "50", "100"]
     radio, masts = doc.state["legends"]
     assert [i["label"] for i in radio["items"]] == ["2G", "2G switched off", "3G", "4G", "5G", "5G pilot"]
-    assert {"A1a", "A2b"} <= {i["label"] for i in masts["items"]}
+    assert {"A1a", "A2b", "pole / small cell", "indoor system"} <= {i["label"] for i in masts["items"]}
+    from infra import i18n
+
+    with i18n.language("vi", "app"):
+        in_vi = coverage_map(default_ds, view, metric_values(metrics, view))
+    vi = {i["label"] for i in in_vi.state["legends"][1]["items"]}
+    assert {"A1a", "cột đơn / small cell (pole)", "hệ thống trong nhà (indoor)"} <= vi and "pole" not in vi
     colours = [i["colour"] for i in radio["items"]]
     assert len(set(colours)) == len(colours) and not set(colours) & {i["colour"] for i in masts["items"]}
     assert {i["shape"] for i in masts["items"]} >= {"triangle", "square", "ring", "cross", "cluster"}

@@ -24,7 +24,7 @@ from infra.engine.footprints import footprints
 from infra.engine.lookup import positions
 from infra.engine.model import radio_ranges
 from infra.i18n import N_, _, date_text, number, percent
-from infra.views.labels import layer_label, metric_label
+from infra.views.labels import layer_label, mast_label, metric_label
 from infra.views.map_parts import MapParts, geojson, map_parts
 from infra.views.maps import MAST_STYLES, MapDoc, map_words, mask, part, ticks
 
@@ -270,7 +270,7 @@ def legends(classes: list[str]) -> list[dict]:
     bulky masts and groups of sites.
     """
     radio = [{"label": _(TECH_NAMES.get(t, t)), "colour": c, "shape": "circle"} for t, c in TECH_COLOURS.items()]
-    masts = [{"label": c, "colour": MAST_STYLES.get(c, ("#777777", "circle"))[0],
+    masts = [{"label": mast_label(c), "colour": MAST_STYLES.get(c, ("#777777", "circle"))[0],
               "shape": MAST_STYLES.get(c, ("#777777", "circle"))[1]} for c in classes]
     masts += [{"label": _("Shared site (two operators or more)"), "colour": SHARED_COLOUR, "shape": "ring"},
               {"label": _("Bulky mast in a restricted zone"), "colour": BULKY_COLOUR, "shape": "cross"},

@@ -126,6 +126,15 @@ def sources_line(provenance: Mapping[str, object]) -> str:
         sources="; ".join(f"{frame_label(k)}: {getattr(p, 'source', p)}" for k, p in provenance.items()))
 
 
+#: The mast classes that are words, not planning codes (A1a…A2b stay codes: DOMAIN.md).
+MAST_WORDS = {"pole": N_("pole / small cell"), "indoor": N_("indoor system"), "unknown": N_("class unknown")}
+
+
+def mast_label(mast_class: str) -> str:
+    """A mast class for a legend: a planning code as it is (``A2b``), a word in the page's language (``pole``)."""
+    return _(MAST_WORDS[mast_class]) if mast_class in MAST_WORDS else mast_class
+
+
 def unit_label(code: str, name: str) -> str:
     """``"001 Ba Đình"``; the whole city's row reads "Whole city"."""
     return _("Whole city") if code == CITY else f"{code} {name}"
