@@ -15,7 +15,9 @@ choices = [m for m, (_metric, tech, _op) in TARGET_METRICS.items()
            if tech == "*" or not f.technologies or tech in f.technologies]  # the technology filter limits them
 if st.session_state.get("target_metric") not in choices:
     st.session_state.pop("target_metric", None)
-first = "pop_coverage_5g_pct"  # the plan's headline target to 2030 (99 % of the population covered by 5G)
+# the plan's headline target to 2030 (99 % of the population covered by 5G); without a population grid it cannot
+# be measured, and the view opens on the 2G switch-off (the other headline of the transition) instead
+first = "pop_coverage_5g_pct" if f.ds.population is not None else "two_g_radios_off_pct"
 if "target_metric" not in st.session_state and first in choices:
     st.session_state["target_metric"] = first
 tmetric = st.selectbox(_("Target"), choices, key="target_metric", format_func=target_label)

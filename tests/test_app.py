@@ -90,6 +90,8 @@ def test_units_view_follows_layer_units_and_filters(app):
 
 def test_plan_and_transition_views(app):
     go(app, "Plan")
+    # the default data has no population grid: the view opens on a target it can measure, not on 5G population
+    assert app.selectbox(key="target_metric").value == "two_g_radios_off_pct" and not app.warning
     assert len(app.get("vega_lite_chart")) == 1
     marks = [layer["mark"] for layer in json.loads(app.get("vega_lite_chart")[0].proto.spec)["layer"]]
     # milestone years, path, actual, scheduled, as-of rule, ◆ official, ◇ placeholder, △
