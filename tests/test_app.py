@@ -92,6 +92,8 @@ def test_plan_and_transition_views(app):
     go(app, "Plan")
     # the default data has no population grid: the view opens on a target it can measure, not on 5G population
     assert app.selectbox(key="target_metric").value == "two_g_radios_off_pct" and not app.warning
+    app.selectbox(key="target_metric").set_value("pop_coverage_5g_pct").run()
+    assert any("no population grid" in w.value for w in app.warning)  # chosen: said why it shows nothing
     assert len(app.get("vega_lite_chart")) == 1
     marks = [layer["mark"] for layer in json.loads(app.get("vega_lite_chart")[0].proto.spec)["layer"]]
     # milestone years, path, actual, scheduled, as-of rule, ◆ official, ◇ placeholder, △
