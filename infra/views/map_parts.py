@@ -100,6 +100,14 @@ def popup_codes(sites: pd.DataFrame, radios: pd.DataFrame, *, operators: list[st
     return pd.Series([h + x for h, x in zip(head, radio_lines, strict=True)], index=sites["site_id"].to_numpy())
 
 
+def layer_overlay(ds: Dataset, from_layer: str, to_layer: str) -> pd.DataFrame:
+    """:func:`~infra.plan.crosswalk.overlay_weights` of two of ``ds``'s layers, computed once per dataset (read only).
+
+    The map's crosswalk lists and the Units table's crosswalk column share it (``Dataset.memo``).
+    """
+    return ds.memo(("overlay_weights", from_layer, to_layer), lambda: overlay_weights(ds.units, from_layer, to_layer))
+
+
 def crosswalk_lists(ds: Dataset, layer: str, codes: list[str]) -> list[list[list]]:
     """Per unit of ``layer`` (in the order of ``codes``): the units of the other layer it overlaps, with shares.
 
@@ -111,7 +119,7 @@ def crosswalk_lists(ds: Dataset, layer: str, codes: list[str]) -> list[list[list
     old, new = settings.LAYER_DISTRICT, settings.LAYER_COMMUNE_2025
     if layer not in (old, new) or not {old, new} <= set(ds.layers):
         return [[] for _ in codes]
-    w = ds.memo(("overlay_weights", old, new), lambda: overlay_weights(ds.units, old, new))
+    w = layer_overlay(ds, old, new)
     mine, other, share = ("to_code", "from_code", "share_of_to") if layer == new else ("from_code", "to_code",
                                                                                        "share_of_from")
     names = ds.layer(old if layer == new else new).set_index("unit_code")["name"].astype(str)

@@ -20,10 +20,11 @@ from infra.contract import ALL, CITY, PLACEHOLDER, TARGET_METRICS
 from infra.dataset import Dataset
 from infra.engine import Engine, ModelOptions, as_timestamp, select
 from infra.i18n import N_, _, date_text, number, percent
-from infra.plan import aggregate, overlay_weights
+from infra.plan import aggregate
 from infra.plan.series import series_dates
 from infra.plan.status import NOT_AT_PACE, PER_OPERATOR, plan_vs_actual
 from infra.views.labels import column_label, status_label, target_label
+from infra.views.map_parts import layer_overlay
 
 #: Metrics shown as columns: (metric, technology); operator is "*" (and each chosen operator, :data:`PER_OPERATOR`).
 KEY_METRICS: tuple[tuple[str, str], ...] = (
@@ -77,7 +78,7 @@ def crosswalk_texts(ds: Dataset, layer: str, *, threshold: float = 0.01) -> pd.S
     if layer not in CROSSWALK or CROSSWALK[layer][0] not in ds.layers:
         return None
     other = CROSSWALK[layer][0]
-    w = ds.memo(("overlay_weights", other, layer), lambda: overlay_weights(ds.units, other, layer))  # other → this
+    w = layer_overlay(ds, other, layer)  # from the other layer to this one
     names = ds.layer(other).set_index("unit_code")["name"]
     # each unit of this layer (to_code) is split among the other's (from_code): the share of its own area in each
     w = w[w["share_of_to"] >= threshold].assign(order=lambda d: -d["share_of_to"].round(6))
