@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _cache, _header, _shell
+from app_pages import _cache, _header, _server, _shell
 from infra.i18n import N_, _
 from infra.store import StoreError
 
@@ -18,6 +18,7 @@ from infra.store import StoreError
 TITLES = {"map": N_("Map"), "units": N_("Units"), "sites": N_("Sites"), "plan": N_("Plan"),
           "transition": N_("Transition"), "data": N_("Data")}
 
+_server.nodelay_once(st.get_option("server.port"))  # Streamlit leaves Nagle's algorithm on
 _cache.quiet()  # this session's warm-up, if any, stops: this rerun comes first
 _shell.start()
 st.set_page_config(page_title=_("Hanoi telecom transition tracker"), layout="wide")

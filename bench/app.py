@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import http.client
 import os
 import statistics
 import sys
@@ -31,6 +32,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -223,8 +225,26 @@ def script_time(log: Path, run: dict) -> dict:
     return run
 
 
+def kept_alive_ms(url: str, files: int = 20) -> float:
+    """Milliseconds per request for Streamlit's script files, one after another over one kept-alive connection.
+
+    About 40 ms with Nagle's algorithm on (the body waits for the delayed acknowledgement of the headers),
+    1-2 ms with it off (``app_pages/_server.py``).
+    """
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    names = sorted(p.name for p in folder.glob("*.js"))[:files]
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    start = time.perf_counter()
+    for name in names:
+        conn.request("GET", f"/static/js/{name}")
+        conn.getresponse().read()
+    conn.close()
+    return (time.perf_counter() - start) / len(names) * 1000
+
+
 def startup(p, b, runs: int) -> None:
-    cold, ups, busy, fresh, tab = [], [], [], [], []
+    cold, ups, busy, fresh, tab, kept = [], [], [], [], [], []
     log = Path(tempfile.mkdtemp()) / "timings.txt"
     for _ in range(runs):
         t0 = time.time()
@@ -236,6 +256,7 @@ def startup(p, b, runs: int) -> None:
             busy.append(script_time(log, open_app(b, url)))  # right after the first session (its warm-up runs)
             time.sleep(WARM_WAIT)
             fresh.append(script_time(log, open_app(b, url)))  # a new session on this warm server, a new browser
+            kept.append(kept_alive_ms(url))
             ctx = b.new_context(viewport={"width": 1400, "height": 1500})
             refuse_outside(ctx)
             open_app(b, url, ctx)
@@ -252,6 +273,8 @@ def startup(p, b, runs: int) -> None:
     print(f"[browser] a new session on a warm server, a new tab of a browser that has opened the app → drawn: "
           f"{figure([r['total'] for r in tab])}")
     print(f"          where: {where(tab)}")
+    print(f"[server] one of Streamlit's script files over a kept-alive connection: {figure(kept, 'ms')} "
+          "(about 40 ms each with Nagle's algorithm on)")
 
 
 def interactions(p, b, runs: int) -> None:

@@ -306,7 +306,9 @@ def _users(args: argparse.Namespace) -> int:
 def _app(args: argparse.Namespace) -> int:
     """Start the Streamlit app (the same as ``streamlit run app.py``), passing on Streamlit's own options."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.APP_SCRIPT), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.port", str(args.port), *args.streamlit_args]
+           "--browser.gatherUsageStats", "false", "--server.port", str(args.port),
+           # as .streamlit/config.toml says in a checkout: an installed wheel has no such file
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer", *args.streamlit_args]
     if args.store:  # the app reads the store from the environment, as every command does
         os.environ["TRACKER_STORE"] = args.store
     print(_("starting the app on {url} on the store {store} (Ctrl+C stops it)").format(
