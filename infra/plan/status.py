@@ -6,6 +6,7 @@ Pure: a targets frame and an engine metrics series in, a frame out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
 import numpy as np
@@ -34,11 +35,12 @@ STATUSES = ("achieved", "on track", "behind", "no data", "no target", "placehold
 
 
 def _trend_year(history: pd.Series, target: float, as_of: pd.Timestamp) -> tuple[float, str]:
-    recent = history[(history.index <= as_of) & (history.index >= as_of - pd.DateOffset(years=TREND_YEARS))]
-    if len(recent) < 2:
+    index = history.index
+    recent = (index <= as_of) & (index >= _trend_start(as_of))
+    if recent.sum() < 2:
         return math.nan, "too few dates for a trend"
-    x = np.array([years(t) for t in recent.index])
-    slope, intercept = np.polyfit(x, recent.to_numpy(dtype=float), 1)
+    x = np.array([years(t) for t in index[recent]])
+    slope, intercept = np.polyfit(x, history.to_numpy(dtype=float)[recent], 1)
     if slope <= 1e-12:
         return math.nan, NOT_AT_PACE
     year = (target - intercept) / slope
@@ -48,10 +50,28 @@ def _trend_year(history: pd.Series, target: float, as_of: pd.Timestamp) -> tuple
     return float(year), str(year)
 
 
+@functools.lru_cache(maxsize=64)
+def _trend_start(as_of: pd.Timestamp) -> pd.Timestamp:
+    """The first date of the trend that ends at ``as_of``: :data:`TREND_YEARS` years before it."""
+    return as_of - pd.DateOffset(years=TREND_YEARS)
+
+
 _KEY = ["layer", "unit_code", "metric", "technology", "operator"]
 
 
-def _histories(series: pd.DataFrame, t: pd.Timestamp, layer: str | None) -> dict[tuple, pd.Series]:
+class _Histories:
+    """The time series of each key, made when asked for: a target asks for a few of the thousands of keys."""
+
+    def __init__(self, values: pd.Series, positions: dict[tuple, np.ndarray]) -> None:
+        self._values = values
+        self._positions = positions
+
+    def get(self, key: tuple, default: pd.Series) -> pd.Series:
+        at = self._positions.get(key)
+        return default if at is None else self._values.iloc[at]
+
+
+def _histories(series: pd.DataFrame, t: pd.Timestamp, layer: str | None) -> _Histories:
     """Each (layer, unit, metric, technology, operator) time series up to ``t`` that a target is measured by.
 
     One pass over the series: filtering it once per target took seconds on 126 units.
@@ -62,7 +82,7 @@ def _histories(series: pd.DataFrame, t: pd.Timestamp, layer: str | None) -> dict
     s["as_of"] = pd.to_datetime(s["as_of"])
     s = s[s["as_of"] <= t].sort_values("as_of", kind="stable")
     values = pd.Series(s["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(s["as_of"]), name="value")
-    return dict(list(values.groupby([s[c].to_numpy() for c in _KEY], sort=False)))
+    return _Histories(values, values.groupby([s[c].to_numpy() for c in _KEY], sort=False).indices)
 
 
 def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.date | str | pd.Timestamp,
@@ -102,22 +122,28 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
     tg = tg[tg["metric"].isin(TARGET_METRICS) & tg["target"].notna()]
     histories = _histories(series, t, layer)
     empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
-    city = tg[tg["unit_code"] == CITY].groupby(["layer", "metric", "year"])["target"].first()
-    alike = tg[tg["unit_code"] != CITY].groupby(["layer", "metric", "year"])["target"].nunique() == 1
+    city = tg[tg["unit_code"] == CITY].groupby(["layer", "metric", "year"])["target"].first().to_dict()
+    alike = (tg[tg["unit_code"] != CITY].groupby(["layer", "metric", "year"])["target"].nunique() == 1).to_dict()
 
     def scope(lay: str, code: str, tmetric: str, year: int, target: float, source: str) -> str:
         key = (lay, tmetric, year)
         if code == CITY:
             return "city"
-        if alike.get(key, False) and key in city.index and abs(city[key] - target) < 1e-9:
+        if alike.get(key, False) and key in city and abs(city[key] - target) < 1e-9:
             return "city-wide"
         return "carried" if CARRIED in str(source) else "unit"
 
+    milestones: dict[tuple, list[tuple[int, float, object]]] = {}  # each unit's targets, as plain values
+    for lay, code, tmetric, year, target, source in zip(tg["layer"], tg["unit_code"], tg["metric"],
+                                                         tg["year"].astype(int).tolist(),
+                                                         tg["target"].astype(float).tolist(), tg["source"],
+                                                         strict=True):
+        milestones.setdefault((lay, code, tmetric), []).append((year, target, source))
     rows = []
-    for (lay, code, tmetric), g in tg.groupby(["layer", "unit_code", "metric"], sort=True):
+    for (lay, code, tmetric), m in sorted(milestones.items(), key=lambda kv: kv[0]):
         metric, tech, all_ops = TARGET_METRICS[tmetric]
         ops = [all_ops, *([o for o in operators if o != all_ops] if metric in PER_OPERATOR else [])]
-        got = [_row(lay, code, tmetric, g, histories.get((lay, code, metric, tech, op), empty), t, op) for op in ops]
+        got = [_row(lay, code, tmetric, m, histories.get((lay, code, metric, tech, op), empty), t, op) for op in ops]
         rows += [{**r, "scope": scope(lay, code, tmetric, r["next_year"], r["next_target"], r["source"])} for r in got]
     cols = ["layer", "unit_code", "target_metric", "metric", "technology", "operator", "as_of", "actual",
             "baseline_date", "baseline", "path", "next_year", "next_target", "gap", "status",
@@ -126,10 +152,11 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
-def _row(lay: str, code: str, tmetric: str, g: pd.DataFrame, hist: pd.Series, t: pd.Timestamp, op: str) -> dict:
-    """The plan row of one unit, target metric and operator."""
+def _row(lay: str, code: str, tmetric: str, targets: list[tuple[int, float, object]], hist: pd.Series,
+         t: pd.Timestamp, op: str) -> dict:
+    """The plan row of one unit, target metric and operator (``targets``: its (year, target, source) rows)."""
     metric, tech, _ = TARGET_METRICS[tmetric]
-    milestones = sorted(zip(g["year"].astype(int), g["target"].astype(float), g["source"], strict=True))
+    milestones = sorted(targets)
     upcoming = [m for m in milestones if year_end(m[0]) >= t] or milestones[-1:]
     next_year, next_target, next_source = upcoming[0]
     row = {"layer": lay, "unit_code": code, "target_metric": tmetric, "metric": metric, "technology": tech,
