@@ -10,7 +10,7 @@ from app_pages import _cache
 from app_pages._mapframe import map_frame
 from app_pages._shell import filters, in_language
 from infra import settings
-from infra.i18n import _
+from infra.i18n import _, ngettext
 from infra.views import MapView, map_for_export, metric_values, standalone_html
 from infra.views.labels import metric_label
 from infra.views.sites import find_sites
@@ -34,8 +34,10 @@ mv = MapView(layer=f.layer, as_of=f.as_of, units=f.units, operators=f.operators,
              metric=metric, technology=metric_tech, operator=metric_op, footprints=fp, options=f.options,
              compare=f.compare)
 doc = _cache.map_doc(f.data_key, f.options, mv, f.lang, f.ds, f.now, f.then, f.engine)
-st.caption(_("{caption} · {n} units with a value · {view}").format(
-    caption=doc.state["scale"]["caption"], n=len(metric_values(f.now, mv).dropna()), view=mv.describe()))
+values = metric_values(f.now, mv).dropna()
+n = int(values.index.isin(mv.units).sum()) if mv.units else len(values)  # the units shown, when some are chosen
+st.caption(ngettext("{caption} · {n} unit with a value · {view}", "{caption} · {n} units with a value · {view}",
+                    n).format(caption=doc.state["scale"]["caption"], n=n, view=mv.describe()))
 parts = _cache.parts(f.data_key, f.ds)
 
 query = st.text_input(_("Find a site"), key="site", placeholder=_("Site id or name"),

@@ -46,6 +46,17 @@ def test_start_shows_notices_metrics_and_map(app):
     assert app.selectbox(key="metric").value == "area_coverage_pct"
 
 
+def test_the_map_caption_counts_the_units_shown(app):
+    def caption():
+        return next(c.value for c in app.caption if "with a value" in c.value)
+
+    assert " · 30 units with a value · " in caption()
+    app.multiselect(key="units").set_value(["001"]).run()
+    assert " · 1 unit with a value · " in caption()  # the chosen unit, not the 30 of the layer
+    app.multiselect(key="units").set_value(["001", "002"]).run()
+    assert " · 2 units with a value · " in caption()
+
+
 def test_date_model_and_radius_change_the_metrics(app):
     go(app, "Data")  # the headline figures are on every page; this one draws no map and no series
     app.slider(key="_as_of_slider").set_value(dt.date(2020, 6, 30)).run()

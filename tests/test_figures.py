@@ -64,6 +64,15 @@ def test_the_crosswalk_column_gives_each_unit_its_former_districts_and_their_sha
     assert headers(table)["former_districts"] == "Former district(s)"
 
 
+def test_the_type_column_says_the_kind_of_unit_in_the_language_of_the_table(tiny):
+    with language("en"):
+        table, _ = unit_table(tiny, layer="commune_2025", as_of="2025-12-31")
+    assert table["unit_type"].tolist() == ["ward (phường)"] * 3 + [""]  # the whole city has no kind
+    with language("vi"):
+        table, _ = unit_table(tiny, layer="commune_2025", as_of="2025-12-31")
+    assert table["unit_type"].tolist() == ["phường"] * 3 + [""]
+
+
 def test_a_carried_target_says_how_it_was_carried_and_a_city_wide_one_says_so(tiny):
     table, _ = unit_table(tiny, layer="commune_2025", as_of="2025-12-31")
     y = table.set_index("unit_code").loc["y"]

@@ -135,6 +135,20 @@ def mast_label(mast_class: str) -> str:
     return _(MAST_WORDS[mast_class]) if mast_class in MAST_WORDS else mast_class
 
 
+#: Vietnam's kinds of administrative unit (:data:`infra.settings.UNIT_TYPES`), in words: the English
+#: keeps the Vietnamese term beside its meaning, since documents name units by it.
+UNIT_TYPE_WORDS = {"quận": N_("urban district (quận)"), "huyện": N_("rural district (huyện)"),
+                   "thị xã": N_("town (thị xã)"), "phường": N_("ward (phường)"), "xã": N_("commune (xã)"),
+                   "thị trấn": N_("township (thị trấn)")}
+
+
+def unit_type_label(kind: object) -> str:
+    """A unit's kind (``quận``, ``xã``…) in the current language; empty for none, as given for another."""
+    if not isinstance(kind, str):
+        return ""
+    return _(UNIT_TYPE_WORDS[kind]) if kind in UNIT_TYPE_WORDS else kind
+
+
 def unit_label(code: str, name: str) -> str:
     """``"001 Ba Đình"``; the whole city's row reads "Whole city"."""
     return _("Whole city") if code == CITY else f"{code} {name}"

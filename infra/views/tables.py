@@ -23,7 +23,7 @@ from infra.i18n import N_, _, date_text, number, percent
 from infra.plan import aggregate
 from infra.plan.series import series_dates
 from infra.plan.status import NOT_AT_PACE, PER_OPERATOR, plan_vs_actual
-from infra.views.labels import column_label, status_label, target_label
+from infra.views.labels import column_label, status_label, target_label, unit_type_label
 from infra.views.map_parts import layer_overlay
 
 #: Metrics shown as columns: (metric, technology); operator is "*" (and each chosen operator, :data:`PER_OPERATOR`).
@@ -145,7 +145,7 @@ def unit_table(ds: Dataset, *, layer: str, as_of: dt.date | str | pd.Timestamp,
     now = select(series, layer=layer, as_of=t, operator=[ALL, *ops])
     units = ds.layer(layer)
     base = pd.DataFrame({"unit_code": [*units["unit_code"], CITY], "name": [*units["name"], _("Whole city")],
-                         "unit_type": [*units["unit_type"], ""]})
+                         "unit_type": [*map(unit_type_label, units["unit_type"]), ""]})
     base.insert(3, "as_of", t.date().isoformat())
     if crosswalk and (texts := crosswalk_texts(ds, layer)) is not None:
         base[CROSSWALK[layer][1]] = base["unit_code"].map(texts).fillna("")
