@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages._shell import filters
 from infra import Dataset
-from infra.i18n import _
+from infra.i18n import _, ngettext, number
 from infra.views.sites import find_sites, site_events, site_list, site_table, site_timeline
 
 
@@ -24,8 +24,9 @@ f = filters()
 sites = _sites(f.data_key, f.lang, f.as_of, f.layer, f.units, f.operators, f.technologies, f.ds)
 query = st.text_input(_("Find a site"), key="site", placeholder=_("Site id or name"))
 shown = sites[sites["site_id"].isin(find_sites(sites, query, limit=len(sites))["site_id"])] if query else sites
-st.caption(_("{n} sites standing in the chosen units at this date; choose a row to see the site's radios.").format(
-    n=len(shown)))
+st.caption(ngettext("{n} site standing in the chosen units at this date; choose a row to see the site's radios.",
+                    "{n} sites standing in the chosen units at this date; choose a row to see the site's radios.",
+                    len(shown)).format(n=number(len(shown))))
 event = st.dataframe(site_table(shown), key="sites_table", hide_index=True, on_select="rerun",
                      selection_mode="single-row")
 rows = event.selection.rows if event and event.selection else []

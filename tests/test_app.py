@@ -233,3 +233,14 @@ def test_a_page_choice_is_kept_in_the_url_across_pages(app):
     assert app.selectbox(key="footprints").value == "5G"
     go(app, "plan")
     assert app.selectbox(key="target_metric").value == "pop_coverage_5g_pct"
+
+
+def test_the_sites_view_counts_the_sites_with_a_thousands_separator(app):
+    go(app, "Sites")
+    standing = int(number(app, "Sites standing"))
+    assert standing > 1000
+    caption = next(c.value for c in app.caption if "standing in the chosen units" in c.value)
+    assert caption.startswith(f"{standing:,} sites standing")  # 5,850, not 5850
+    app.text_input(key="site").set_value(app.dataframe[0].value.iloc[0, 0]).run()
+    caption = next(c.value for c in app.caption if "standing in the chosen units" in c.value)
+    assert caption.startswith("1 site standing")
