@@ -19,8 +19,10 @@ from app_pages import _auth, _cache
 from infra import Dataset, i18n, settings
 from infra.engine import Engine, ModelOptions
 from infra.i18n import N_, _
+from infra.plan import carry_selection
 from infra.store import Revision, Store, chosen_location
 from infra.views.labels import layer_label, sources_line, unit_label
+from infra.views.map_parts import layer_overlay
 from infra.views.text import plain
 
 T = TypeVar("T")
@@ -263,6 +265,30 @@ def dates() -> tuple[dt.date, dt.date | None]:
     return st.session_state["as_of"], compare
 
 
+def _units_on(ds: Dataset, layer: str, label: dict[str, str]) -> list[str]:
+    """The chosen units on ``layer``: after a switch of layer, those standing for the units chosen on the other.
+
+    The sidebar says what it did: carried them by area (a district to its new wards, a ward to its former
+    district), or, when nothing stands for them, shows all units.
+    """
+    before = [str(u) for u in st.session_state.get("units", [])]
+    kept = [u for u in before if u in label]
+    came_from = st.session_state.get("_units_layer", layer)
+    st.session_state["_units_layer"] = layer
+    if kept or not before or came_from == layer:
+        return kept
+    old, new = settings.LAYER_DISTRICT, settings.LAYER_COMMUNE_2025
+    if {came_from, layer} == {old, new} <= set(ds.layers):
+        kept = [u for u in carry_selection(layer_overlay(ds, old, new), before, forward=came_from == old)
+                if u in label]
+    if kept:
+        st.sidebar.info(_("The units chosen on the other layer, carried to this one by area: {units}.").format(
+            units=plain(", ".join(label[u] for u in kept))))
+    else:
+        st.sidebar.info(_("The units chosen are not on this layer: all its units are shown."))
+    return kept
+
+
 def sidebar() -> Filters:
     """Draw the sidebar (language, data, layer, units, operators, technologies, dates, model); return its choices.
 
@@ -283,7 +309,7 @@ def sidebar() -> Filters:
     units = ds.layer(layer)
     label = dict(zip(units["unit_code"], [unit_label(c, n) for c, n in zip(units["unit_code"], units["name"],
                                                                              strict=True)], strict=True))
-    st.session_state["units"] = [u for u in st.session_state.get("units", []) if u in label]
+    st.session_state["units"] = _units_on(ds, layer, label)
     chosen = st.sidebar.multiselect(_("Units"), list(label), key="units", format_func=label.get,
                                     placeholder=_("All units"))
     operators = st.sidebar.multiselect(_("Operators"), list(settings.OPERATORS), key="operators",

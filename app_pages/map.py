@@ -14,6 +14,7 @@ from infra.i18n import _, ngettext
 from infra.views import MapView, map_for_export, metric_values, standalone_html
 from infra.views.labels import metric_label
 from infra.views.sites import find_sites
+from infra.views.text import plain
 
 METRICS = ["area_coverage_pct", "pop_coverage_pct", "sites_on_air", "radios_on_air", "two_g_off_pct",
            "sites_5g_commercial", "sites_5g_pilot", "shared_site_pct", "sites_standing", "bulky_masts_in_zones"]
@@ -45,7 +46,7 @@ query = st.text_input(_("Find a site"), key="site", placeholder=_("Site id or na
 if query:
     found = find_sites(f.ds.sites, query)
     if found.empty:
-        st.info(_("No site matches “{query}”.").format(query=query))
+        st.info(_("No site matches “{query}”.").format(query=plain(query)))
     else:
         pick = found["site_id"].iloc[0]
         if len(found) > 1 and found["site_id"].iloc[0].casefold() != query.strip().casefold():

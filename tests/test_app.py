@@ -244,3 +244,16 @@ def test_the_sites_view_counts_the_sites_with_a_thousands_separator(app):
     app.text_input(key="site").set_value(app.dataframe[0].value.iloc[0, 0]).run()
     caption = next(c.value for c in app.caption if "standing in the chosen units" in c.value)
     assert caption.startswith("1 site standing")
+
+
+def test_switching_the_layer_carries_the_chosen_units_and_says_so(app):
+    app.multiselect(key="units").set_value(["001"]).run()
+    app.selectbox(key="layer").set_value("commune_2025").run()
+    assert not app.exception
+    carried = app.multiselect(key="units").value
+    assert carried and all(len(c) == 5 for c in carried)  # 2025 units, where district 001 was
+    assert any("carried to this one by area" in i.value for i in app.sidebar.info)
+    app.selectbox(key="layer").set_value("district").run()
+    assert app.multiselect(key="units").value == ["001"]  # and back
+    app.run()
+    assert not any("carried" in i.value for i in app.sidebar.info)  # said once, on the switch

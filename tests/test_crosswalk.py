@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infra.plan.crosswalk import crosswalk, overlay_weights, targets_to_layer
+from infra.plan.crosswalk import carry_selection, crosswalk, overlay_weights, targets_to_layer
+from tests import frames
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,17 @@ def test_imported_district_targets_are_carried_to_the_2025_units_by_area():
     kept, none = carry_targets(both, units)  # a layer's own targets are never replaced
     assert none == []
     pd.testing.assert_frame_equal(kept, both)
+
+
+def test_a_selection_is_carried_to_the_other_layer_by_where_units_mostly_lie():
+    """Districts A | B; 2025 units x (in A), y (400 m in A, 300 m in B), z (in B)."""
+    units = pd.concat([frames.units({"A": (0, 0, 1000, 1000), "B": (1000, 0, 2000, 1000)}),
+                       frames.units({"x": (0, 0, 600, 1000), "y": (600, 0, 1300, 1000), "z": (1300, 0, 2000, 1000)},
+                                    layer="commune_2025", unit_type="phường")], ignore_index=True)
+    w = overlay_weights(units, "district", "commune_2025")
+    assert carry_selection(w, ["A"]) == ["x", "y"]  # y lies mostly in A
+    assert carry_selection(w, ["B"]) == ["z"]
+    assert carry_selection(w, ["A", "B"]) == ["x", "y", "z"]
+    assert carry_selection(w, ["y"], forward=False) == ["A"]  # a ward: the district it mostly lies in
+    assert carry_selection(w, ["y", "z"], forward=False) == ["A", "B"]
+    assert carry_selection(w, ["nowhere"]) == [] and carry_selection(w, []) == []

@@ -46,6 +46,49 @@ def overlay_weights(units: gpd.GeoDataFrame, from_layer: str, to_layer: str) -> 
     return w.reset_index(drop=True)
 
 
+def carry_selection(weights: pd.DataFrame, chosen: list[str] | tuple[str, ...], *, forward: bool = True) -> list[str]:
+    """The units of the other layer that stand for ``chosen`` units of one layer, by area.
+
+    Each chosen unit stands for the units of the other layer that lie mostly in it (a district: its new
+    wards); when none does (a ward inside a larger former district), for the unit it lies mostly in.
+
+    Parameters
+    ----------
+    weights
+        :func:`overlay_weights` from the layer of ``chosen`` to the other (``forward``), or the other way.
+    chosen
+        Unit codes of the layer the selection was made in.
+    forward
+        ``weights`` go from the layer of ``chosen`` (``from_code``) to the other (``to_code``).
+
+    Returns
+    -------
+    list of str
+        Unit codes of the other layer, sorted; empty when nothing overlaps.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"from_code": ["A", "A", "B"], "to_code": ["x", "y", "y"],
+    ...                   "share_of_from": [0.5, 0.5, 1.0], "share_of_to": [1.0, 0.2, 0.8]})
+    >>> carry_selection(w, ["A"])  # x lies in A; y mostly in B
+    ['x']
+    >>> carry_selection(w, ["y"], forward=False)
+    ['B']
+    """
+    mine, other, of_mine, of_other = (("from_code", "to_code", "share_of_from", "share_of_to") if forward else
+                                      ("to_code", "from_code", "share_of_to", "share_of_from"))
+    w = weights[[mine, other, of_mine, of_other]]
+    if w.empty or not chosen:
+        return []
+    mostly_in = w.loc[w.groupby(other)[of_other].idxmax()]  # each unit of the other layer: where it mostly lies
+    holds = w.loc[w.groupby(mine)[of_mine].idxmax()].set_index(mine)[other]  # each unit: where it mostly lies
+    picked: set[str] = set()
+    for code in chosen:
+        inside = mostly_in.loc[mostly_in[mine] == code, other]
+        picked |= set(inside) if len(inside) else ({holds[code]} if code in holds.index else set())
+    return sorted(map(str, picked))
+
+
 def crosswalk(values: pd.Series, weights: pd.DataFrame, *, kind: Kind) -> pd.Series:
     """Carry per-unit values from one layer to another.
 
