@@ -27,7 +27,7 @@ import datetime as dt
 import functools
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel import Locale
@@ -199,6 +199,20 @@ def date_text(value: dt.date, fmt: str = "medium") -> str:
     if fmt == "short" and _lang.get() == "vi":
         return value.strftime("%d/%m/%Y")
     return format_date(value, format=fmt, locale=locale())
+
+
+def listing(items: Iterable[object]) -> str:
+    """Names for a message, each in quotes, comma separated; "none" when there are none.
+
+    Examples
+    --------
+    >>> listing(["Mã trạm", "lat"])
+    '“Mã trạm”, “lat”'
+    >>> listing([])
+    'none'
+    """
+    shown = ", ".join(f"“{item}”" for item in items)
+    return shown or _("none")
 
 
 def option(name: str, value: str = "") -> str:

@@ -296,7 +296,7 @@ def cases() -> list[Case]:
             "site_id,ten,lat,lon\nA,Cầu Giấy,21.03,105.80\n"), read=1, extra={"names": ["Cầu Giấy"]},
           problems=frozenset({(None, "", "the file starts with a UTF-8 mark but is not UTF-8")})),
         c("one-column", "sites", "ids.csv", lambda t: b"site_id\nHN1\nHN2\n",
-          refused="has no coordinate columns.*\\['site_id'\\]"),
+          refused="has no coordinate columns.*its columns are “site_id”"),
         c("xlsx-really-csv", "sites", "towers.xlsx", lambda t: (SITES + GOOD_SITE).encode(), read=1,
           problems=frozenset({(None, "", "the file is named like an Excel workbook but holds CSV text")})),
         c("xlsx-password", "sites", "towers.xlsx", lambda t: _ole2(True), refused="password-protected Excel"),

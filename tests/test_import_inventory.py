@@ -93,8 +93,9 @@ def test_windows_1258_encoding(tmp_path):
 def test_excel_and_explicit_mapping(tmp_path):
     path = tmp_path / "s.xlsx"
     pd.DataFrame({"BTS code": ["E1"], "Y": ["21.02"], "X": ["105.84"]}).to_excel(path, index=False)
-    with pytest.raises(UnreadableFile, match="no site id column"):
+    with pytest.raises(UnreadableFile, match="no site id column") as info:
         read_sites(path)
+    assert "columns are “BTS code”, “Y”, “X” —" in str(info.value)  # names as people write them, not a Python list
     sites, rep = read_sites(path, columns={"site_id": "BTS code", "lat": "Y", "lon": "X"})
     assert rep.ok and sites.geometry.x.iloc[0] == pytest.approx(105.84)
     with pytest.raises(UnreadableFile, match="no column 'Mã'"):

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
-from infra.i18n import N_, _, interface, number, option, percent
+from infra.i18n import N_, _, interface, listing, number, option, percent
 from infra.io.legacy import match_by_location
 from infra.io.limits import Limits
 from infra.io.names import fold
@@ -140,13 +140,13 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
             file=shown, problems="; ".join(p.what for p in rep.problems[:3])))
     if name_column is not None and name_column not in raw.columns:
         raise UnreadableFile(_("{file}: has no column {column}; its columns are {columns}.").format(
-            file=shown, column=repr(name_column), columns=", ".join(rep.columns)))
+            file=shown, column=repr(name_column), columns=listing(rep.columns)))
     col = name_column or _name_column(raw)
     if col is None:
         rep.add(None, "", "", _("no column of unit names was recognised, so every unit got a code X<row>"),
                 _("choose the column holding the names with {option}, among {columns}").format(
                     option=option("name_column", "name=COLUMN" if interface() == "cli" else ""),
-                    columns=", ".join(rep.columns) or _("none")), severity="warning")
+                    columns=listing(rep.columns)), severity="warning")
         names = pd.Series([""] * len(raw), index=raw.index, dtype=object)
     else:
         names = raw[col].astype(object).where(raw[col].notna(), "").map(str)

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
-from infra.i18n import _, interface, option
+from infra.i18n import _, interface, listing, option
 from infra.io.cells import FALSE, MAST_NAMES, TRUE, by_value, dates, numbers, operator_of, technology_of
 from infra.io.coords import in_hanoi, parse_angle, vn2000_to_lonlat
 from infra.io.limits import Limits
@@ -100,7 +100,8 @@ def _positions(frame: pd.DataFrame, cols: Mapping[str, str], rep: ImportReport, 
     else:
         raise UnreadableFile(_("{file}: has no coordinate columns; add lat/lon (or vĩ độ/kinh độ) or VN-2000 x/y "
                                "columns, or map yours with {option}; its columns are {columns}").format(
-            file=rep.file, option=option("column", "lat=... --column lon=..."), columns=list(frame.columns)))
+            file=rep.file, columns=listing(frame.columns),
+            option=option("column", "lat=... --column lon=..." if interface() == "cli" else "lat=..., lon=...")))
     finite = np.isfinite(lon) & np.isfinite(lat)
     outside = finite & ~in_hanoi(lon, lat)
     if territory is not None:  # the dataset's own territory, not just the rough extent
@@ -152,7 +153,7 @@ def read_sites(path: Path, *, columns: Mapping[str, str] | None = None, grid: st
     if "site_id" not in cols:
         raise UnreadableFile(_("{file}: no site id column (e.g. 'site_id' or 'Mã trạm'); columns are {columns} — "
                                "rename one or map it with {option}").format(
-            file=rep.file, columns=list(frame.columns), option=option("column", "site_id=COLUMN")))
+            file=rep.file, columns=listing(frame.columns), option=option("column", "site_id=COLUMN")))
     ids = frame[cols["site_id"]]
     for i in frame.index[ids == ""]:
         rep.add(i + 1, cols["site_id"], "", _("empty site id"), _("give every site an id"))
@@ -214,7 +215,7 @@ def read_radios(path: Path, *, columns: Mapping[str, str] | None = None, site_id
     if missing:
         raise UnreadableFile(_("{file}: no {missing} column; columns are {columns} — rename them or map them with "
                                "{option}").format(file=rep.file, missing=", ".join(missing),
-                                                  columns=list(frame.columns),
+                                                  columns=listing(frame.columns),
                                                   option=option("column", f"{missing[0]}=COLUMN")))
     op = by_value(frame[cols["operator"]], operator_of)
     for i in frame.index[op.isna()]:

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from infra import settings
-from infra.i18n import _, number, option
+from infra.i18n import _, listing, number, option
 from infra.io.coords import parse_angle
 from infra.io.limits import Limits
 from infra.io.report import ImportReport, UnreadableFile
@@ -73,7 +73,7 @@ def read_population(path: Path, *, columns: Mapping[str, str] | None = None, par
         cols = map_columns(frame, POPULATION_ALIASES, columns)
         if "lat" not in cols or "lon" not in cols:
             raise UnreadableFile(_("{file}: a table of cell centres needs 'lat' and 'lon' columns; columns are "
-                                   "{columns}").format(file=rep.file, columns=list(frame.columns)))
+                                   "{columns}").format(file=rep.file, columns=listing(frame.columns)))
         lat = frame[cols["lat"]].map(parse_angle).to_numpy(float)
         lon = frame[cols["lon"]].map(parse_angle).to_numpy(float)
         geom = shapely.points(np.nan_to_num(lon, posinf=0, neginf=0), np.nan_to_num(lat, posinf=0, neginf=0))
@@ -98,7 +98,7 @@ def read_population(path: Path, *, columns: Mapping[str, str] | None = None, par
     if "population" not in cols:
         raise UnreadableFile(_("{file}: no population column (population, pop, dân số…); columns are {columns}; "
                                "name yours with {option}").format(
-            file=rep.file, columns=[c for c in frame.columns if c != "geometry"],
+            file=rep.file, columns=listing(c for c in frame.columns if c != "geometry"),
             option=option("column", "population=<column>")))
     rows = frame.index.to_numpy() + 1
     raw = frame[cols["population"]]
