@@ -33,7 +33,7 @@ def test_cells_in_a_geopackage_any_crs(tmp_path):
 def test_a_file_without_people_is_refused_with_its_columns(tmp_path):
     path = tmp_path / "grid.csv"
     path.write_text("lat,lon,households\n21.03,105.85,40\n")
-    with pytest.raises(UnreadableFile, match=r"grid.csv: no population column .*'households'"):
+    with pytest.raises(UnreadableFile, match=r"grid.csv: no population column .*“households”"):
         read_population(path)
     no_xy = tmp_path / "noxy.csv"
     no_xy.write_text("cell,population\nA,40\n")
