@@ -17,7 +17,7 @@ from infra.engine import Engine
 from infra.engine.footprints import footprints
 from infra.i18n import language
 from infra.plan import carry_targets, series_dates
-from infra.views.charts import plan_headers, plan_view, transition_charts
+from infra.views.charts import LATER_OPACITY, plan_headers, plan_view, transition_charts
 from infra.views.export import table_file
 from infra.views.tables import crosswalk_texts, for_people, headers, headline, unit_table
 from tests import frames
@@ -209,6 +209,16 @@ def test_transition_charts_follow_the_technologies_and_operators(series):
     assert who == {"A Unit A · all operators · 3G", "A Unit A · all operators · 4G", "A Unit A · Viettel · 3G",
                    "A Unit A · Viettel · 4G"}
     assert not [t for t in _titles(spec) if SNAKE.search(t)]
+
+
+def test_the_5g_bars_after_the_as_of_date_are_faint_as_the_lines_are(series):
+    five = dict(transition_charts(series, layer="district", units=[], as_of=dt.date(2025, 12, 31)))["5g"]
+    spec = five.to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert {(r["year"], r["later"]) for r in rows} >= {(2025, False), (2026, True)}
+    assert all(r["later"] == (r["year"] > 2025) for r in rows)
+    opacity = spec["encoding"]["opacity"]
+    assert opacity["condition"]["value"] == LATER_OPACITY and opacity["value"] == 1.0
 
 
 def test_a_target_of_the_city_alone_is_shown_as_the_city_s(tiny, series):

@@ -39,6 +39,9 @@ TRANSITION_CAPTION = N_("Red rule: the as-of date; faint: what the inventory's o
                         "actual).")
 
 
+#: Opacity of what a chart shows after the as-of date (planned, or modelled ahead), beside solid history.
+LATER_OPACITY = 0.35
+
 def plan_headers() -> dict[str, str]:
     """Header of each column of the plan table, in the current language."""
     own = {"scope": _("What the target covers"), "name": _("Unit")}
@@ -171,7 +174,7 @@ def plan_view(targets: pd.DataFrame, series: pd.DataFrame, *, layer: str, units:
         alt.Chart(actual[when <= t]).mark_line(point=True).encode(
             x=alt.X("as_of:T", title=_("Date")), y=alt.Y("value:Q", title=title), color=who,
             tooltip=[unit_tip, alt.Tooltip("as_of:T", title=_("Date")), value]),
-        alt.Chart(actual[when >= t]).mark_line(point=True, opacity=0.35).encode(
+        alt.Chart(actual[when >= t]).mark_line(point=True, opacity=LATER_OPACITY).encode(
             x=alt.X("as_of:T", title=_("Date")), y=alt.Y("value:Q", title=title), color=who,
             tooltip=[unit_tip, alt.Tooltip("as_of:T", title=_("Scheduled at")), value]),
         _as_of_rule(as_of, "date"),
@@ -208,7 +211,7 @@ def over_time(frame: pd.DataFrame, *, title: str, as_of: dt.date) -> alt.LayerCh
             tooltip=[alt.Tooltip("who:N", title=_("Unit")), alt.Tooltip("as_of:T", title=_("Date")),
                      alt.Tooltip("value:Q", title=title, format=",.1f")])
 
-    return localised(alt.layer(line(frame[when <= t], 1.0), line(frame[when >= t], 0.35),
+    return localised(alt.layer(line(frame[when <= t], 1.0), line(frame[when >= t], LATER_OPACITY),
                                _as_of_rule(as_of)).properties(title=title))
 
 
@@ -261,9 +264,11 @@ def transition_charts(series: pd.DataFrame, *, layer: str, units: Sequence[str],
         kinds = {k: _(v) for k, v in FIVE_G_KINDS.items()}
         g5 = g5.assign(kind=g5["metric"].map({"sites_5g_pilot": kinds["pilot"],
                                               "sites_5g_commercial": kinds["commercial"]}),
-                       who=_who(g5, names, bool(ops)), year=pd.to_datetime(g5["as_of"]).dt.year)
-        five = alt.Chart(g5).mark_bar().encode(
+                       who=_who(g5, names, bool(ops)), year=pd.to_datetime(g5["as_of"]).dt.year,
+                       later=pd.to_datetime(g5["as_of"]) > as_timestamp(as_of))
+        five = alt.Chart(g5).mark_bar().encode(  # years after the as-of date faint, as the lines' later values
             x=alt.X("year:O", title=_("End of year")), y=alt.Y("value:Q", title=_("5G sites"), stack=True),
+            opacity=alt.condition(alt.datum.later, alt.value(LATER_OPACITY), alt.value(1.0)),
             color=alt.Color("kind:N", title="5G", scale=alt.Scale(domain=list(kinds.values()),
                                                                   range=list(FIVE_G_COLOURS.values()))),
             column=alt.Column("who:N", title=_("Unit")),
