@@ -36,6 +36,8 @@ def nodelay(port: int) -> int:
         How many sockets were set: the listening socket and the connections open now; 0 where the
         process's file descriptors cannot be listed.
     """
+    if socket.getdefaulttimeout() is not None:  # wrapping would make the shared descriptors non-blocking
+        return 0
     try:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:
@@ -45,8 +47,13 @@ def nodelay(port: int) -> int:
         try:
             if not stat.S_ISSOCK(os.fstat(fd).st_mode):
                 continue
-            sock = socket.socket(fileno=os.dup(fd))  # family and type read from the descriptor
-        except OSError:  # closed meanwhile, or not a socket Python can wrap
+            dup = os.dup(fd)
+        except OSError:  # closed meanwhile
+            continue
+        try:
+            sock = socket.socket(fileno=dup)  # family and type read from the descriptor
+        except OSError:  # reused meanwhile by something Python cannot wrap as a socket
+            os.close(dup)
             continue
         with sock:  # closes the duplicate only
             try:

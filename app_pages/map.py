@@ -38,7 +38,7 @@ doc = _cache.map_doc(f.data_key, f.options, mv, f.lang, f.ds, f.now, f.then, f.e
 values = metric_values(f.now, mv).dropna()
 n = int(values.index.isin(mv.units).sum()) if mv.units else len(values)  # the units shown, when some are chosen
 st.caption(ngettext("{caption} · {n} unit with a value · {view}", "{caption} · {n} units with a value · {view}",
-                    n).format(caption=doc.state["scale"]["caption"], n=n, view=mv.describe()))
+                    n).format(caption=plain(doc.state["scale"]["caption"]), n=n, view=plain(mv.describe())))
 parts = _cache.parts(f.data_key, f.ds)
 
 query = st.text_input(_("Find a site"), key="site", placeholder=_("Site id or name"),

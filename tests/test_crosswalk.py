@@ -77,3 +77,15 @@ def test_a_selection_is_carried_to_the_other_layer_by_where_units_mostly_lie():
     assert carry_selection(w, ["y"], forward=False) == ["A"]  # a ward: the district it mostly lies in
     assert carry_selection(w, ["y", "z"], forward=False) == ["A", "B"]
     assert carry_selection(w, ["nowhere"]) == [] and carry_selection(w, []) == []
+
+
+def test_a_ward_goes_back_to_the_district_holding_most_of_it_even_when_another_district_is_smaller():
+    """Ward w: 4 km² from D (of D's 10), 2 km² from E (of E's 5). w belongs to D, though E's largest piece is in w."""
+    w = pd.DataFrame({"from_code": ["D", "D", "E", "E", "E"], "to_code": ["w", "v", "w", "u", "t"],
+                      "area_km2": [4.0, 6.0, 2.0, 1.5, 1.5]})
+    w["share_of_from"] = w["area_km2"] / w["from_code"].map({"D": 10.0, "E": 5.0})
+    w["share_of_to"] = w["area_km2"] / w["to_code"].map({"w": 6.0, "v": 6.0, "u": 1.5, "t": 1.5})
+    assert carry_selection(w, ["w"], forward=False) == ["D"]
+    assert carry_selection(w, ["D"]) == ["v", "w"]
+    assert carry_selection(w, carry_selection(w, ["D"]), forward=False) == ["D"]  # the round trip
+    assert carry_selection(w, ["E"]) == ["t", "u"]

@@ -98,7 +98,7 @@ def test_excel_and_explicit_mapping(tmp_path):
     assert "columns are “BTS code”, “Y”, “X” —" in str(info.value)  # names as people write them, not a Python list
     sites, rep = read_sites(path, columns={"site_id": "BTS code", "lat": "Y", "lon": "X"})
     assert rep.ok and sites.geometry.x.iloc[0] == pytest.approx(105.84)
-    with pytest.raises(UnreadableFile, match="no column 'Mã'"):
+    with pytest.raises(UnreadableFile, match="no column “Mã”"):
         read_sites(path, columns={"site_id": "Mã"})
 
 

@@ -168,7 +168,7 @@ def test_column_fixes_name_the_option_or_the_field(tmp_path):
     assert "ô “Ánh xạ cột” của biểu mẫu nhập dữ liệu" in str(err.value) and "--column" not in str(err.value)
     with language("vi", "app"), pytest.raises(UnreadableFile) as err:
         import_file(path, "sites", columns={"site_id": "nope"})
-    assert "không có cột 'nope'" in str(err.value)
+    assert "không có cột “nope”" in str(err.value)
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

@@ -22,7 +22,7 @@ from pathlib import Path
 import charset_normalizer
 import pandas as pd
 
-from infra.i18n import _, option
+from infra.i18n import _, listing, option
 from infra.i18n import number as num
 from infra.io.limits import Limits, check_time, refuse
 from infra.io.names import fold
@@ -409,8 +409,8 @@ def map_columns(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
     for canon, col in (explicit or {}).items():
         if col not in frame.columns:
             raise UnreadableFile(_("{option}: the file has no column {column} (for {canonical}); its columns are "
-                                   "{columns}").format(option=option("column", f"{canon}={col}"), column=repr(col),
-                                                       canonical=repr(canon), columns=list(frame.columns)))
+                                   "{columns}").format(option=option("column", f"{canon}={col}"), column=f"“{col}”",
+                                                       canonical=f"“{canon}”", columns=listing(frame.columns)))
         found[canon] = col
     folded = {fold(c, strip_prefix=False): c for c in frame.columns if isinstance(c, str)}
     for canon, names in aliases.items():

@@ -10,7 +10,7 @@ import pandas as pd
 
 from infra import settings
 from infra.contract import TARGET_METRICS
-from infra.i18n import _, number
+from infra.i18n import _, listing, number
 from infra.io.limits import Limits
 from infra.io.report import ImportReport, UnreadableFile
 from infra.io.tabular import map_columns, read_table
@@ -68,7 +68,7 @@ def read_targets_file(path: Path, *, columns: Mapping[str, str] | None = None, u
     missing = [c for c in ("unit_code", "metric") if c not in cols]
     if missing:
         raise UnreadableFile(_("{file}: no {missing} column; columns are {columns}").format(
-            file=rep.file, missing=", ".join(missing), columns=list(frame.columns)))
+            file=rep.file, missing=", ".join(missing), columns=listing(frame.columns)))
     first, last = settings.TARGET_YEARS
     year_cols = [c for c in frame.columns if str(c).strip().isdigit() and first <= int(str(c).strip()) <= last]
     base = pd.DataFrame({"row": frame.index + 1, "layer": frame[cols["layer"]] if "layer" in cols else "district",

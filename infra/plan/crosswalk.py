@@ -49,17 +49,19 @@ def overlay_weights(units: gpd.GeoDataFrame, from_layer: str, to_layer: str) -> 
 def carry_selection(weights: pd.DataFrame, chosen: list[str] | tuple[str, ...], *, forward: bool = True) -> list[str]:
     """The units of the other layer that stand for ``chosen`` units of one layer, by area.
 
-    Each chosen unit stands for the units of the other layer that lie mostly in it (a district: its new
-    wards); when none does (a ward inside a larger former district), for the unit it lies mostly in.
+    One rule both ways: each unit of the newer layer (``to_code``: a 2025 ward) belongs to the unit of
+    the older one (``from_code``: a district) that holds most of its area. A chosen district stands for
+    the wards that belong to it, or, when none does, for the ward holding most of the district; a chosen
+    ward stands for the district it belongs to. So a round trip gives back what was chosen.
 
     Parameters
     ----------
     weights
-        :func:`overlay_weights` from the layer of ``chosen`` to the other (``forward``), or the other way.
+        :func:`overlay_weights` from the older layer to the newer one.
     chosen
         Unit codes of the layer the selection was made in.
     forward
-        ``weights`` go from the layer of ``chosen`` (``from_code``) to the other (``to_code``).
+        ``chosen`` are units of the older layer (``from_code``), else of the newer one (``to_code``).
 
     Returns
     -------
@@ -70,23 +72,22 @@ def carry_selection(weights: pd.DataFrame, chosen: list[str] | tuple[str, ...], 
     --------
     >>> w = pd.DataFrame({"from_code": ["A", "A", "B"], "to_code": ["x", "y", "y"],
     ...                   "share_of_from": [0.5, 0.5, 1.0], "share_of_to": [1.0, 0.2, 0.8]})
-    >>> carry_selection(w, ["A"])  # x lies in A; y mostly in B
+    >>> carry_selection(w, ["A"])  # x belongs to A; y to B, which holds most of it
     ['x']
     >>> carry_selection(w, ["y"], forward=False)
     ['B']
     """
-    mine, other, of_mine, of_other = (("from_code", "to_code", "share_of_from", "share_of_to") if forward else
-                                      ("to_code", "from_code", "share_of_to", "share_of_from"))
-    w = weights[[mine, other, of_mine, of_other]]
-    if w.empty or not chosen:
+    if weights.empty or not chosen:
         return []
-    mostly_in = w.loc[w.groupby(other)[of_other].idxmax()]  # each unit of the other layer: where it mostly lies
-    holds = w.loc[w.groupby(mine)[of_mine].idxmax()].set_index(mine)[other]  # each unit: where it mostly lies
+    belongs = weights.loc[weights.groupby("to_code")["share_of_to"].idxmax()].set_index("to_code")["from_code"]
+    if not forward:
+        return sorted({str(belongs[c]) for c in chosen if c in belongs.index})
+    biggest = weights.loc[weights.groupby("from_code")["share_of_from"].idxmax()].set_index("from_code")["to_code"]
     picked: set[str] = set()
     for code in chosen:
-        inside = mostly_in.loc[mostly_in[mine] == code, other]
-        picked |= set(inside) if len(inside) else ({holds[code]} if code in holds.index else set())
-    return sorted(map(str, picked))
+        inside = belongs.index[belongs == code]
+        picked |= set(map(str, inside)) if len(inside) else ({str(biggest[code])} if code in biggest.index else set())
+    return sorted(picked)
 
 
 def crosswalk(values: pd.Series, weights: pd.DataFrame, *, kind: Kind) -> pd.Series:

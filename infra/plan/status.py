@@ -119,7 +119,7 @@ def plan_vs_actual(targets: pd.DataFrame, series: pd.DataFrame, *, as_of: dt.dat
     """
     t = pd.Timestamp(as_of).normalize()
     tg = targets if layer is None else targets[targets["layer"] == layer]
-    tg = tg[tg["metric"].isin(TARGET_METRICS) & tg["target"].notna()]
+    tg = tg[tg["metric"].isin(TARGET_METRICS) & tg["target"].notna() & tg["layer"].notna() & tg["unit_code"].notna()]
     histories = _histories(series, t, layer)
     empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
     city = tg[tg["unit_code"] == CITY].groupby(["layer", "metric", "year"])["target"].first().to_dict()

@@ -42,6 +42,7 @@ TRANSITION_CAPTION = N_("Red rule: the as-of date; faint: what the inventory's o
 #: Opacity of what a chart shows after the as-of date (planned, or modelled ahead), beside solid history.
 LATER_OPACITY = 0.35
 
+
 def plan_headers() -> dict[str, str]:
     """Header of each column of the plan table, in the current language."""
     own = {"scope": _("What the target covers"), "name": _("Unit")}
