@@ -109,7 +109,8 @@ def test_unsafe_and_unreadable_files(tmp_path):
         safe_extract(bomb, tmp_path / "out", limits=Limits(max_unpacked_bytes=1024 * 1024))
     junk = tmp_path / "junk.geojson"
     junk.write_text("this is not json")
-    with pytest.raises(UnreadableFile, match="junk.geojson: is a text \\(CSV\\) file; boundaries must be GeoJSON"):
+    with pytest.raises(UnreadableFile,  # what the file is, not what it was named
+                       match=r"junk.geojson: is a plain text file \(CSV or other text\); boundaries must be GeoJSON"):
         read_boundaries(junk)
     nocrs = tmp_path / "nocrs.zip"
     _three_units().to_file(tmp_path / "n.shp")

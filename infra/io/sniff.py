@@ -47,7 +47,7 @@ ACCEPTED_WORDS: dict[str, str] = {
 }
 
 _WHAT: dict[str, str] = {
-    "text": N_("a text (CSV) file"), "json": N_("a JSON (GeoJSON) file"), "kml": N_("a KML file"),
+    "text": N_("a plain text file (CSV or other text)"), "json": N_("a JSON (GeoJSON) file"), "kml": N_("a KML file"),
     "gzip": N_("a gzip file"), "zip": N_("a zip archive"), "xlsx": N_("an Excel .xlsx workbook"),
     "gpkg": N_("a GeoPackage"),
     "shp": N_("a lone Shapefile .shp (without its .dbf, .shx and .prj)"),
