@@ -140,7 +140,7 @@ def read_boundaries(path: Path, *, layer: str | None = None, name_column: str | 
             file=shown, problems="; ".join(p.what for p in rep.problems[:3])))
     if name_column is not None and name_column not in raw.columns:
         raise UnreadableFile(_("{file}: has no column {column}; its columns are {columns}.").format(
-            file=shown, column=f"“{name_column}”", columns=listing(rep.columns)))
+            file=shown, column=listing([name_column]), columns=listing(rep.columns)))
     col = name_column or _name_column(raw)
     if col is None:
         rep.add(None, "", "", _("no column of unit names was recognised, so every unit got a code X<row>"),

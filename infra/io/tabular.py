@@ -409,8 +409,8 @@ def map_columns(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
     for canon, col in (explicit or {}).items():
         if col not in frame.columns:
             raise UnreadableFile(_("{option}: the file has no column {column} (for {canonical}); its columns are "
-                                   "{columns}").format(option=option("column", f"{canon}={col}"), column=f"“{col}”",
-                                                       canonical=f"“{canon}”", columns=listing(frame.columns)))
+                                   "{columns}").format(option=option("column", f"{canon}={col}"), column=listing([col]),
+                                                       canonical=listing([canon]), columns=listing(frame.columns)))
         found[canon] = col
     folded = {fold(c, strip_prefix=False): c for c in frame.columns if isinstance(c, str)}
     for canon, names in aliases.items():
