@@ -65,6 +65,9 @@ def test_site_table_and_events_speak_the_language(tiny, lang):
     assert not any(re.fullmatch(r"[a-z]+(_[a-z]+)+", c) for c in table.columns)  # no snake_case header
     assert events["date"].is_monotonic_increasing and len(events) == 1 + 3 + 1  # built, three on air, one off
     text = " ".join(events["event"])
+    masts = dict(zip(table.iloc[:, 0], table.iloc[:, 2], strict=True))  # site id → mast class, for people
+    assert masts["S1"] == "A1a"  # a planning code stays a code
+    assert masts["S4"] == ("pole / small cell" if lang == "en" else "cột đơn / small cell (pole)")  # not "pole"
     if lang == "en":
         assert "2G Viettel switched off" in text and "5G pilot VinaPhone on air" in text
         assert events["when"].iloc[0] == "Jan 1, 2010" and table.columns[0] == "Site id"

@@ -17,7 +17,7 @@ import shapely
 from infra.dataset import Dataset
 from infra.engine.asof import active, ended, started
 from infra.i18n import N_, _, date_text
-from infra.views.labels import column_label
+from infra.views.labels import column_label, mast_label
 
 #: Columns of the site list, in order (machine names; :func:`site_table` gives their headers).
 SITE_COLUMNS = ["site_id", "name", "mast_class", "owner", "operators", "technologies", "shared", "built_on",
@@ -110,6 +110,7 @@ def site_table(sites: pd.DataFrame) -> pd.DataFrame:
     for c in ("built_on", "removed_on"):
         out[c] = [date_text(x.date()) if pd.notna(x) else "" for x in pd.to_datetime(out[c])]
     out["shared"] = np.where(out["shared"].astype(bool), _("yes"), _("no"))
+    out["mast_class"] = out["mast_class"].map(mast_label)  # "pole" in the page's words, as in the map's legend
     own = {"shared": _("Shared"), "technologies": _("Technologies on air"), "operators": _("Operators on air")}
     return out.rename(columns={c: own.get(c) or column_label(c) for c in out.columns})
 
@@ -127,7 +128,7 @@ def site_events(ds: Dataset, site_id: str) -> pd.DataFrame:
     for _i, x in s.iterrows():
         if pd.notna(x["built_on"]):
             rows.append((pd.Timestamp(x["built_on"]), _("Site built ({cls} mast, owner {owner})").format(
-                cls=x["mast_class"], owner=x["owner"] if pd.notna(x["owner"]) else "?")))
+                cls=mast_label(x["mast_class"]), owner=x["owner"] if pd.notna(x["owner"]) else "?")))
         if pd.notna(x["removed_on"]):
             rows.append((pd.Timestamp(x["removed_on"]), _("Site removed")))
     r = ds.radios[ds.radios["site_id"].astype(str) == site_id]
