@@ -42,7 +42,7 @@ from infra import read_dataset  # noqa: E402
 from infra.engine import Engine  # noqa: E402
 from infra.store import open_store  # noqa: E402
 from infra.views import MapView, coverage_map, map_parts, metric_values, standalone_html  # noqa: E402
-from tests.browser import CHROMIUM, launch, refuse_outside, running_app  # noqa: E402
+from tests.browser import CHROMIUM, launch, refuse_outside, running_app, running_server  # noqa: E402
 
 FRAME = "iframe[title='app_pages._mapframe.itt_map']"
 SIDEBAR = "[data-testid='stSidebar']"
@@ -277,8 +277,20 @@ def startup(p, b, runs: int) -> None:
           "(about 40 ms each with Nagle's algorithm on)")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux ``/proc``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+#: Reruns of the memory figure: enough for Python's own collector to have run its full collections.
+MEMORY_RERUNS = 40
+
+
 def interactions(p, b, runs: int) -> None:
-    with running_app() as url:
+    with running_server() as (url, proc):
         ctx = b.new_context(viewport={"width": 1400, "height": 1500})
         refuse_outside(ctx)
         page = ctx.new_page()
@@ -293,6 +305,13 @@ def interactions(p, b, runs: int) -> None:
         for k in ("Home", "End"):  # both ends seen once
             timed(page, meter, key(k))
         report("a date seen before", [timed(page, meter, key("End" if i % 2 else "Home")) for i in range(runs)])
+        before = rss_mb(proc.pid)
+        last = "End" if (runs - 1) % 2 else "Home"
+        for _ in range(MEMORY_RERUNS):
+            last = "Home" if last == "End" else "End"
+            timed(page, meter, key(last))
+        print(f"[server] memory: {before:.0f} MB, then {rss_mb(proc.pid):.0f} MB after {MEMORY_RERUNS} more reruns "
+              "(dates seen before; no full garbage collection after each run, runner.postScriptGC = false)")
         def new_date(label):  # the quick dates: three dates never computed yet (the slider's ends and today were)
             return lambda: page.locator(SIDEBAR).get_by_text(label, exact=True).click()
 

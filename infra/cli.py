@@ -308,7 +308,8 @@ def _app(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "streamlit", "run", str(settings.APP_SCRIPT), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.port", str(args.port),
            # as .streamlit/config.toml says in a checkout: an installed wheel has no such file
-           "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer", *args.streamlit_args]
+           "--server.fileWatcherType", "none", "--runner.postScriptGC", "false", "--client.toolbarMode", "viewer",
+           *args.streamlit_args]
     if args.store:  # the app reads the store from the environment, as every command does
         os.environ["TRACKER_STORE"] = args.store
     print(_("starting the app on {url} on the store {store} (Ctrl+C stops it)").format(

@@ -74,6 +74,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(timeout: float = 60.0, env: dict[str, str] | None = None):
     """``streamlit run app.py`` on a free loopback port (with ``env`` added to its environment); yields its URL."""
+    with running_server(timeout, env) as (url, _proc):
+        yield url
+
+
+@contextlib.contextmanager
+def running_server(timeout: float = 60.0, env: dict[str, str] | None = None):
+    """As :func:`running_app`, yielding the URL and the server's process (``bench/app.py`` reads its memory)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
                              str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -89,7 +96,7 @@ def running_app(timeout: float = 60.0, env: dict[str, str] | None = None):
             time.sleep(0.05)  # often: bench/app.py times start-up from here
         else:
             raise RuntimeError(f"streamlit did not start on {url}")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         proc.wait(timeout=20)

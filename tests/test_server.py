@@ -68,6 +68,12 @@ def test_the_app_does_not_watch_its_source_files():
     assert config["server"]["fileWatcherType"] == "none"
 
 
+def test_the_app_does_not_collect_all_garbage_after_every_run():
+    """A full collection of the app's heap holds the interpreter while the browser waits for the server."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+
 def test_telecom_tracker_app_starts_streamlit_as_the_checkout_config_does(monkeypatch):
     """An installed wheel has no .streamlit/config.toml: the command passes the same settings."""
     from infra import cli
@@ -86,4 +92,5 @@ def test_telecom_tracker_app_starts_streamlit_as_the_checkout_config_does(monkey
     options = dict(zip(cmd[5::2], cmd[6::2], strict=False))
     assert cmd[2:4] == ["streamlit", "run"] and options["--server.port"] == "8599"
     assert options["--server.fileWatcherType"] == "none" and options["--client.toolbarMode"] == "viewer"
+    assert options["--runner.postScriptGC"] == "false"
     assert cmd[-2:] == ["--server.address", "127.0.0.1"]  # the user's own options come last, so they win
