@@ -11,6 +11,8 @@ every request beyond the loopback refused (as on an intranet without internet):
 * ``streamlit run`` → the 30 districts drawn, each run a new server (split: server up, page and script
   until the map's state reaches the browser, parts fetched, drawn); a new session on the warm server (once
   its background warm-up has ended, and right after the first session while it runs);
+* the server's memory over 80 reruns (it must level off: the app turns Streamlit's collection after each
+  run off);
 * interactions until the map is redrawn, with the bytes the browser received over the websocket and
   by HTTP: a date seen before, a unit, an operator, an admin layer, a new date, a view switch, a
   coverage-model change;
@@ -285,8 +287,9 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-#: Reruns of the memory figure: enough for Python's own collector to have run its full collections.
-MEMORY_RERUNS = 40
+#: Reruns of the memory figure (the server's memory read every MEMORY_EVERY): enough for Python's own collector
+#: to have run its full collections (without ``runner.postScriptGC``), so a leak would show as a steady rise.
+MEMORY_RERUNS, MEMORY_EVERY = 80, 20
 
 
 def interactions(p, b, runs: int) -> None:
@@ -305,13 +308,14 @@ def interactions(p, b, runs: int) -> None:
         for k in ("Home", "End"):  # both ends seen once
             timed(page, meter, key(k))
         report("a date seen before", [timed(page, meter, key("End" if i % 2 else "Home")) for i in range(runs)])
-        before = rss_mb(proc.pid)
-        last = "End" if (runs - 1) % 2 else "Home"
-        for _ in range(MEMORY_RERUNS):
+        last, memory = "End" if (runs - 1) % 2 else "Home", []
+        for i in range(MEMORY_RERUNS + 1):
+            if i % MEMORY_EVERY == 0:
+                memory.append(f"{rss_mb(proc.pid):.0f}")
             last = "Home" if last == "End" else "End"
             timed(page, meter, key(last))
-        print(f"[server] memory: {before:.0f} MB, then {rss_mb(proc.pid):.0f} MB after {MEMORY_RERUNS} more reruns "
-              "(dates seen before; no full garbage collection after each run, runner.postScriptGC = false)")
+        print(f"[server] memory after 0, {MEMORY_EVERY}, … {MEMORY_RERUNS} more reruns (dates seen before): "
+              f"{' / '.join(memory)} MB (runner.postScriptGC = false: no full garbage collection after each run)")
         def new_date(label):  # the quick dates: three dates never computed yet (the slider's ends and today were)
             return lambda: page.locator(SIDEBAR).get_by_text(label, exact=True).click()
 
