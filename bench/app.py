@@ -316,6 +316,7 @@ def interactions(p, b, runs: int) -> None:
             timed(page, meter, key(last))
         print(f"[server] memory after 0, {MEMORY_EVERY}, … {MEMORY_RERUNS} more reruns (dates seen before): "
               f"{' / '.join(memory)} MB (runner.postScriptGC = false: no full garbage collection after each run)")
+
         def new_date(label):  # the quick dates: three dates never computed yet (the slider's ends and today were)
             return lambda: page.locator(SIDEBAR).get_by_text(label, exact=True).click()
 

@@ -94,3 +94,8 @@ def test_telecom_tracker_app_starts_streamlit_as_the_checkout_config_does(monkey
     assert options["--server.fileWatcherType"] == "none" and options["--client.toolbarMode"] == "viewer"
     assert options["--runner.postScriptGC"] == "false"
     assert cmd[-2:] == ["--server.address", "127.0.0.1"]  # the user's own options come last, so they win
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    for section, values in config.items():  # every setting of the checkout's config, so the two cannot drift
+        for name, value in values.items():
+            want = str(value).lower() if isinstance(value, bool) else str(value)
+            assert options.get(f"--{section}.{name}") == want, f"{section}.{name}"
